@@ -1,0 +1,267 @@
+"""`credlint` on the command line.
+
+    credlint [check] [OPTIONS] [PATH ...]   lint (the default command)
+    credlint rules [--format json]          list the rules
+    credlint explain RULE                   a rule's documentation
+    credlint lsp                            the language server (stdio)
+
+Exit codes: 0 no findings, 1 findings, 2 usage, config or internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import List, Optional, Sequence
+
+from . import __version__
+
+COMMANDS = ("check", "rules", "explain", "lsp")
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        argv.insert(0, "check")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `credlint src | head`
+        sys.stderr.close()
+        return EXIT_CLEAN
+    except Exception as exc:
+        return _report_error(exc)
+
+
+def _report_error(exc: Exception) -> int:
+    from .api import UsageError
+    from .ruleset import RuleError
+    from .yamlsource import YamlError
+
+    if isinstance(exc, RuleError):
+        for error in exc.errors:
+            print(f"{error}", file=sys.stderr)
+        print(f"credlint: {len(exc.errors)} problem(s) in rule files; fix them and run again", file=sys.stderr)
+        return EXIT_ERROR
+    if isinstance(exc, (UsageError, YamlError)):
+        print(f"credlint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if os.environ.get("CREDLINT_DEBUG"):
+        raise exc
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    print(f"credlint: internal error: {type(exc).__name__} at {os.path.basename(frame.filename)}:{frame.lineno}. "
+          "Run again with CREDLINT_DEBUG=1 for details and report it at "
+          "https://github.com/credlint/credlint/issues", file=sys.stderr)
+    return EXIT_ERROR
+
+
+# -- parser ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="credlint",
+        description="Find hardcoded and explicit AWS credentials in code and config, and fix code to use "
+                    "the default credential chain.",
+    )
+    parser.add_argument("--version", action="version", version=f"credlint {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    check = sub.add_parser("check", help="lint files and directories (the default command)")
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files or directories to lint (default: .); '-' reads stdin (with --stdin-filename)")
+    out = check.add_argument_group("output")
+    out.add_argument("--format", default="text", choices=["text", "json"], help="report format (default: text)")
+    out.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE; the terminal gets a summary")
+    out.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                     help="colour the text report (auto: on a terminal, unless NO_COLOR is set)")
+    out.add_argument("--no-show-source", dest="show_source", action="store_false", help="no code frames")
+    out.add_argument("--quiet", "-q", action="store_true", help="print findings only, no notices or summary")
+    out.add_argument("--verbose", "-v", action="store_true", help="also print informational notices")
+    out.add_argument("--fail-on", choices=["info", "warning", "error"], default="info",
+                     help="lowest severity that makes the exit code 1 (default: info, any finding)")
+    out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    sel = check.add_argument_group("rule selection")
+    sel.add_argument("--select", metavar="RULES", help="comma-separated rule ids, names or prefixes (e.g. CL1,CL201)")
+    sel.add_argument("--ignore", metavar="RULES", help="comma-separated rules to skip")
+    files = check.add_argument_group("file selection")
+    files.add_argument("--exclude", action="append", metavar="GLOB",
+                       help="gitignore-style pattern to exclude (replaces the defaults); repeatable")
+    files.add_argument("--extend-exclude", action="append", metavar="GLOB", help="exclude these too; repeatable")
+    files.add_argument("--force-exclude", action="store_true",
+                       help="apply excludes to files named on the command line too (for pre-commit)")
+    files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="lint files that .gitignore ignores")
+    files.add_argument("--max-file-size", type=float, metavar="MB",
+                       help="skip files larger than this (default: 5)")
+    files.add_argument("--stdin-filename", metavar="PATH",
+                       help="lint standard input as if it were the file at PATH (use '-' as the path)")
+    check.set_defaults(handler=run_check)
+
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.set_defaults(handler=run_rules)
+
+    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", help="rule id or name, e.g. CL101 or hardcoded-credentials-in-sdk-call")
+    explain.set_defaults(handler=run_explain)
+    return parser
+
+
+def _split(value: Optional[str]) -> Optional[List[str]]:
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+# -- check -------------------------------------------------------------------------
+
+
+def settings_from_args(args: argparse.Namespace, paths: Sequence[str]):
+    from .discovery import DEFAULT_EXCLUDE, find_root
+    from .settings import Settings
+
+    kwargs = {"root": find_root(paths)}
+    select = _split(args.select)
+    if select is not None:
+        kwargs["select"] = tuple(select)
+    if args.ignore:
+        kwargs["ignore"] = tuple(_split(args.ignore))
+    if args.exclude:
+        kwargs["exclude"] = tuple(args.exclude)
+    else:
+        kwargs["exclude"] = DEFAULT_EXCLUDE
+    if args.extend_exclude:
+        kwargs["extend_exclude"] = tuple(args.extend_exclude)
+    kwargs["force_exclude"] = args.force_exclude
+    kwargs["respect_gitignore"] = args.respect_gitignore
+    if args.max_file_size is not None:
+        if args.max_file_size <= 0:
+            from .api import UsageError
+
+            raise UsageError("--max-file-size must be a positive number of MB")
+        kwargs["max_file_size"] = int(args.max_file_size * 1024 * 1024)
+    return Settings(**kwargs)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .api import Project, UsageError
+    from .report import ReportContext, renderer
+
+    paths = args.paths or ["."]
+    stdin = paths == ["-"]
+    if "-" in paths and not stdin:
+        raise UsageError("'-' (stdin) cannot be combined with other paths")
+    if stdin and not args.stdin_filename:
+        raise UsageError("reading stdin needs --stdin-filename PATH, to know which rules apply")
+    settings = settings_from_args(args, [args.stdin_filename] if stdin else paths)
+    project = Project(settings)
+    if stdin:
+        results = [project.lint_source(args.stdin_filename, sys.stdin.buffer.read())]
+    else:
+        results = project.lint_paths(paths).files
+
+    ctx = ReportContext(
+        rules={r.id: r for r in project.ruleset.rules},
+        color=_use_color(args.color, sys.stdout),
+        show_source=args.show_source and not args.quiet,
+        tool_version=__version__,
+        root=settings.root,
+    )
+    report = renderer(args.format)(results, ctx)
+    if args.output:
+        _write_report(args.output, report)
+        if not args.quiet:
+            from .report.text import summary
+
+            print(summary(results, ctx))
+    elif args.format == "text" and args.quiet:
+        print("\n".join(line for line in report.splitlines() if line and not line.startswith(("Found", "No problems", "[*]"))))
+    else:
+        sys.stdout.write(report)
+    _print_notices(results, args)
+    return _exit_code(results, args)
+
+
+def _write_report(path: str, report: str) -> None:
+    from .api import UsageError
+
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(report)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to {path}: {exc.strerror}") from None
+
+
+def _use_color(choice: str, stream) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _print_notices(results, args) -> None:
+    for result in results:
+        for notice in result.notices:
+            if notice.level == "info" and not args.verbose:
+                continue
+            if args.quiet and notice.level != "error":
+                continue
+            where = f"{notice.path}:{notice.line}" if notice.line else notice.path
+            print(f"{where}: {notice.level}: {notice.message}", file=sys.stderr)
+
+
+def _exit_code(results, args) -> int:
+    if any(n.level == "error" for r in results for n in r.notices):
+        return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    threshold = SEVERITY_ORDER[args.fail_on]
+    if any(SEVERITY_ORDER[f.severity] >= threshold for r in results for f in r.findings):
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+# -- rules / explain -----------------------------------------------------------------
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from .ruleset import load_rules
+
+    ruleset = load_rules()
+    if args.format == "json":
+        import json
+
+        rows = [{"id": r.id, "name": r.name, "severity": r.severity, "fixable": r.fixable,
+                 "summary": r.docs.summary, "file_types": sorted(r.match)} for r in ruleset.rules]
+        print(json.dumps(rows, indent=2))
+        return EXIT_CLEAN
+    rows = [("ID", "NAME", "SEVERITY", "FIX", "SUMMARY")]
+    rows += [(r.id, r.name, r.severity, "yes" if r.fixable else "-", r.docs.summary) for r in ruleset.rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    return EXIT_CLEAN
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from .api import UsageError
+    from .explain import render_rule
+    from .ruleset import load_rules
+
+    ruleset = load_rules()
+    rule = ruleset.get(args.rule)
+    if rule is None:
+        raise UsageError(f"unknown rule {args.rule!r}; `credlint rules` lists them")
+    sys.stdout.write(render_rule(rule))
+    return EXIT_CLEAN

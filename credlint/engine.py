@@ -1,0 +1,219 @@
+"""Lint one file: prefilter -> decode -> analyze -> findings.
+
+The engine knows no rule by name. It asks the prefilter which rules could
+match, hands each rule's block to the analyzer of its file type, and turns
+what comes back into findings: overlapping findings resolved by `supersedes`,
+messages filled in, code frames redacted, fingerprints computed. Raw secrets
+stop here.
+"""
+from __future__ import annotations
+
+import string
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from . import filetypes, languages
+from .languages.base import AnalysisResult, RawFinding
+from .model import FileResult, Finding, Notice, Rule, Span
+from .prefilter import rules_that_may_match
+from .redaction import fingerprint, mask, redact_text
+from .ruleset import RuleSet
+from .source import DecodeError, Source, looks_binary
+
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+MAX_SNIPPET_LINES = 6
+
+
+class Linter:
+    """The rules of one run, arranged per file type once."""
+
+    def __init__(self, ruleset: RuleSet, rules: Sequence[Rule], max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+                 severities: Optional[Dict[str, str]] = None) -> None:
+        self.ruleset = ruleset
+        self.rules = list(rules)
+        self.max_file_size = max_file_size
+        self.severities = dict(severities or {})
+        self._plans: Dict[str, List[Tuple[Rule, str]]] = {}
+
+    def plan(self, file_type: str) -> List[Tuple[Rule, str]]:
+        """(rule, analyzer) pairs for a file type: the rule's own block, else its `any` block."""
+        plan = self._plans.get(file_type)
+        if plan is None:
+            plan = []
+            for rule in self.rules:
+                if file_type in rule.match:
+                    plan.append((rule, file_type))
+                elif "any" in rule.match:
+                    plan.append((rule, "any"))
+            self._plans[file_type] = plan
+        return plan
+
+    def lint(self, path: str, data: bytes, key_path: Optional[str] = None,
+             rules: Optional[Sequence[Rule]] = None) -> FileResult:
+        """Lint `data` as the file at `path`. `key_path` (the path relative to
+        the project root) keys fingerprints so that they do not depend on where
+        credlint runs from. `rules` narrows the run (per-file ignores)."""
+        key_path = key_path or path
+        if len(data) > self.max_file_size:
+            return self.oversized(path, len(data))
+        if looks_binary(data):
+            return FileResult(path, notices=(Notice(path, "skipped: binary file", level="info"),), skipped=True)
+        file_type = filetypes.detect(path, data[:512])
+        plan = self.plan(file_type)
+        if rules is not None:
+            allowed = {r.id for r in rules}
+            plan = [(r, a) for r, a in plan if r.id in allowed]
+        candidates = rules_that_may_match(data, [rule for rule, _ in plan])
+        if not candidates:
+            return FileResult(path, file_type=file_type)
+        chosen = {rule.id for rule in candidates}
+        plan = [(rule, analyzer) for rule, analyzer in plan if rule.id in chosen]
+        return self._analyze(path, key_path, data, file_type, plan)
+
+    def oversized(self, path: str, size: int) -> FileResult:
+        limit = self.max_file_size / (1024 * 1024)
+        return FileResult(path, notices=(Notice(
+            path, f"skipped: {size / (1024 * 1024):.1f} MB is over the {limit:g} MB limit "
+            "(raise it with --max-file-size)"),), skipped=True)
+
+    def _analyze(self, path: str, key_path: str, data: bytes, file_type: str,
+                 plan: List[Tuple[Rule, str]]) -> FileResult:
+        notices: List[Notice] = []
+        by_analyzer: Dict[str, List[Rule]] = {}
+        for rule, analyzer in plan:
+            by_analyzer.setdefault(analyzer, []).append(rule)
+        source: Optional[Source] = None
+        results: List[AnalysisResult] = []
+        fallback: List[Rule] = []
+        for analyzer_name, rules in by_analyzer.items():
+            if analyzer_name == "any":
+                continue
+            try:
+                source = Source.for_python(path, data) if analyzer_name == "python" else Source.for_text(path, data)
+            except DecodeError as exc:
+                notices.append(Notice(path, f"{exc}; scanned as text only"))
+                fallback.extend(rules)
+                continue
+            analyzer = languages.analyzer(analyzer_name)
+            result = analyzer.analyze(source, [(r, self.ruleset.compiled[(r.id, analyzer_name)]) for r in rules],
+                                      self.ruleset.library)
+            results.append(result)
+            notices.extend(Notice(path, message) for message in result.notices)
+            fallback.extend(result.unapplied)
+        text_rules = list(by_analyzer.get("any", ())) + [r for r in fallback if "any" in r.match]
+        if text_rules:
+            if source is None or not results:
+                source = Source.for_text(path, data)
+            text = languages.analyzer("any")
+            results.append(text.analyze(source, [(r, self.ruleset.compiled[(r.id, "any")]) for r in text_rules],
+                                        self.ruleset.library))
+        raw = [f for result in results for f in result.findings]
+        secrets = [s for result in results for s in result.secrets]
+        spans = [span for f in raw for span in f.secret_spans]
+        findings = self._finish(path, key_path, source, _resolve_overlaps(raw), secrets, spans)
+        return FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type)
+
+    def _finish(self, path: str, key_path: str, source: Optional[Source], raw: List[RawFinding],
+                secrets: List[str], spans: List[Span]) -> List[Finding]:
+        policy = self.ruleset.library.policy()
+        out = []
+        for item in raw:
+            rule = item.rule
+            values = dict(item.values)
+            values.setdefault("masked", mask(item.secrets[0]) if item.secrets else "")
+            values.setdefault("path", path)
+            message = redact_text(_format(rule.message, values), secrets)
+            snippet = _snippet(source, item.span, secrets, spans, policy) if source is not None else ()
+            out.append(Finding(
+                rule_id=rule.id,
+                rule_name=rule.name,
+                severity=self.severities.get(rule.id, rule.severity),
+                path=path,
+                span=item.span,
+                message=message,
+                fingerprint=fingerprint(rule.id, key_path, item.material or message),
+                snippet=snippet,
+                fix_plan=item.fix_plan,
+            ))
+        out.sort(key=lambda f: f.sort_key)
+        return out
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return (a.line, a.column) < (b.end_line, b.end_column) and (b.line, b.column) < (a.end_line, a.end_column)
+
+
+def _resolve_overlaps(raw: List[RawFinding]) -> List[RawFinding]:
+    """Drop a finding when one of a rule that supersedes it covers the same
+    text (the SDK-call finding replaces the key-literal finding on its own
+    argument), and exact duplicates."""
+    out = []
+    seen = set()
+    for item in raw:
+        key = (item.rule.id, item.span)
+        if key in seen:
+            continue
+        if any(item.rule.id in other.rule.supersedes and _overlaps(other.span, item.span)
+               for other in raw if other is not item):
+            continue
+        seen.add(key)
+        out.append(item)
+    return out
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _format(template: str, values: Dict[str, str]) -> str:
+    try:
+        return string.Formatter().vformat(template, (), _Blank(values))
+    except (ValueError, IndexError, AttributeError):
+        return template
+
+
+def _snippet(source: Source, span: Span, secrets: List[str], spans: List[Span], policy) -> Tuple[str, ...]:
+    last = min(span.end_line, span.line + MAX_SNIPPET_LINES - 1)
+    return tuple(redact_line(source.line_text(n), secrets, policy, _on_line(spans, n))
+                 for n in range(span.line, last + 1))
+
+
+def _on_line(spans: List[Span], line: int) -> List[Tuple[int, int]]:
+    """0-based [start, end) character ranges of the secret spans on `line`."""
+    out = []
+    for s in spans:
+        if s.line <= line <= s.end_line:
+            start = s.column - 1 if s.line == line else 0
+            end = s.end_column - 1 if s.end_line == line else 10**9
+            out.append((start, end))
+    return out
+
+
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
+def _merge(ranges: Sequence[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    merged: List[List[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
+def redact_line(line: str, secrets: Sequence[str], policy, ranges: Sequence[Tuple[int, int]] = ()) -> str:
+    """Mask what the analyzers saw: by position (a key split by implicit
+    concatenation is two literals on the line), by value, and anything else
+    key-shaped, so a code frame never prints a key even when no rule
+    reported it."""
+    if ranges:
+        chars = list(line)
+        for start, end in _merge(ranges):
+            positions = [i for i in range(max(start, 0), min(end, len(chars))) if chars[i] in _KEY_CHARS]
+            for i in positions[4:-4] if len(positions) > 12 else positions:
+                chars[i] = "*"
+        line = "".join(chars)
+    line = redact_text(line, secrets)
+    shaped = [value for _, _, value, _ in policy.find_shapes(line, list(policy.shapes))]
+    return redact_text(line, shaped) if shaped else line

@@ -1,0 +1,157 @@
+"""Is this literal a real AWS key, or only a placeholder?
+
+One policy for every file type, compiled from `rules/shared/aws-keys.yaml`.
+detect-secrets supplies the entropy measure and the sequence/template filters;
+it is imported only when a candidate value needs judging, because importing it
+costs more than linting a clean file.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, FrozenSet, List, Optional, Pattern, Tuple
+
+from .yamlsource import Located
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    regex: Pattern[str]
+    min_entropy: float = 0.0
+    require: Tuple[str, ...] = ()
+    triggers: Tuple[str, ...] = ()
+
+
+class KeyPolicy:
+    def __init__(
+        self,
+        shapes: Dict[str, Shape],
+        example_keys: FrozenSet[str],
+        markers: Tuple[str, ...],
+        words: Tuple[str, ...],
+        patterns: Tuple[Pattern[str], ...],
+        min_length: int,
+        allowlist: FrozenSet[str] = frozenset(),
+    ) -> None:
+        self.shapes = shapes
+        self.example_keys = example_keys
+        self.markers = tuple(m.lower() for m in markers)
+        self.words = tuple(w.lower() for w in words)
+        self.patterns = patterns
+        self.min_length = min_length
+        self.allowlist = allowlist
+
+    def with_allowlist(self, values: FrozenSet[str]) -> "KeyPolicy":
+        return KeyPolicy(
+            self.shapes, self.example_keys, self.markers, self.words, self.patterns,
+            self.min_length, self.allowlist | values,
+        )
+
+    # -- judging values ------------------------------------------------------
+
+    def key_shape(self, value: str) -> Optional[str]:
+        """The name of the key shape `value` has in full, if any."""
+        for shape in self.shapes.values():
+            if shape.regex.fullmatch(value) and self._shape_extras(shape, value):
+                return shape.name
+        return None
+
+    def matches_shape(self, shape_name: str, value: str) -> bool:
+        shape = self.shapes[shape_name]
+        return bool(shape.regex.fullmatch(value)) and self._shape_extras(shape, value)
+
+    def _shape_extras(self, shape: Shape, value: str) -> bool:
+        if "upper" in shape.require and not any(c.isupper() for c in value):
+            return False
+        if "lower" in shape.require and not any(c.islower() for c in value):
+            return False
+        if shape.min_entropy and _entropy(value) < shape.min_entropy:
+            return False
+        return True
+
+    def is_placeholder(self, value: str) -> bool:
+        """True for values that stand for a key without being one: AWS's
+        documented examples, masked or templated values, and for values that are
+        not key-shaped at all, the usual dummy words ("test", "changeme")."""
+        stripped = value.strip()
+        if len(stripped) < self.min_length:
+            return True
+        if stripped in self.example_keys or stripped in self.allowlist:
+            return True
+        lowered = stripped.lower()
+        if any(marker in lowered for marker in self.markers):
+            return True
+        if any(p.search(stripped) for p in self.patterns):
+            return True
+        if _sequential_or_templated(stripped):
+            return True
+        if self.key_shape(stripped) is not None:
+            return False
+        return any(word in lowered for word in self.words)
+
+    def is_secret(self, value: str) -> bool:
+        return not self.is_placeholder(value)
+
+    # -- scanning text ------------------------------------------------------
+
+    def find_shapes(self, text: str, shape_names: List[str]):
+        """Yield (start, end, value, shape) for every non-placeholder match."""
+        for name in shape_names:
+            shape = self.shapes[name]
+            for m in shape.regex.finditer(text):
+                value = m.group(0)
+                if self._shape_extras(shape, value) and not self.is_placeholder(value):
+                    yield m.start(), m.end(), value, name
+
+
+def _entropy(value: str) -> float:
+    from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
+
+    return Base64HighEntropyString().calculate_shannon_entropy(value)
+
+
+def _sequential_or_templated(value: str) -> bool:
+    from detect_secrets.filters.heuristic import is_sequential_string, is_templated_secret
+
+    return is_sequential_string(value) or is_templated_secret(value)
+
+
+def compile_policy(doc: Located) -> KeyPolicy:
+    data = doc.data
+    shapes: Dict[str, Shape] = {}
+    for name, spec in (data.get("shapes") or {}).items():
+        path = ("shapes", name)
+        if not isinstance(spec, dict) or "regex" not in spec:
+            raise doc.error(path, f"shape {name!r} needs a 'regex'")
+        try:
+            regex = re.compile(spec["regex"])
+        except re.error as exc:
+            raise doc.error(path + ("regex",), f"invalid regex: {exc}") from None
+        shapes[name] = Shape(
+            name=name,
+            regex=regex,
+            min_entropy=float(spec.get("min-entropy", 0.0)),
+            require=tuple(spec.get("require", ())),
+            triggers=tuple(spec.get("triggers", ())),
+        )
+    ph = data.get("placeholders") or {}
+    for key in ("example-keys", "markers", "words"):
+        for index, item in enumerate(ph.get(key) or ()):
+            if not isinstance(item, str):
+                raise doc.error(("placeholders", key, index),
+                                f"{item!r} is not a string: quote it (YAML reads null, yes, no and numbers as values)")
+    patterns = []
+    for index, pattern in enumerate(ph.get("patterns", ())):
+        try:
+            patterns.append(re.compile(pattern))
+        except re.error as exc:
+            raise doc.error(("placeholders", "patterns", index), f"invalid regex: {exc}") from None
+    return KeyPolicy(
+        shapes=shapes,
+        example_keys=frozenset(ph.get("example-keys", ())),
+        markers=tuple(ph.get("markers", ())),
+        words=tuple(ph.get("words", ())),
+        patterns=tuple(patterns),
+        min_length=int(ph.get("min-length", 1)),
+    )

@@ -1,0 +1,31 @@
+"""Which analyzer handles which file type.
+
+A rule's `match` block is keyed by file type; the analyzer registered for that
+type compiles and runs it. `any` is the text analyzer, used for every file
+type a rule has no block for. Analyzers are imported on first use, so a run
+that only meets JSON never imports the Python analyzer.
+"""
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Dict
+
+ANALYZERS: Dict[str, str] = {
+    "python": "credlint.languages.python",
+    "any": "credlint.languages.text",
+}
+
+_loaded: Dict[str, ModuleType] = {}
+
+
+def analyzer(file_type: str) -> ModuleType:
+    module = _loaded.get(file_type)
+    if module is None:
+        module = importlib.import_module(ANALYZERS[file_type])
+        _loaded[file_type] = module
+    return module
+
+
+def known(file_type: str) -> bool:
+    return file_type in ANALYZERS

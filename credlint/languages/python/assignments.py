@@ -1,0 +1,59 @@
+"""The `secret-assignment` match kind: a key-shaped literal given a
+credential-looking name (variable, attribute, dict key, keyword argument,
+parameter default, environment variable)."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Iterator, List, Pattern, Tuple
+
+from ...keypolicy import KeyPolicy
+from ...source import Source
+from ..base import RawFinding
+from .names import Candidate, ModuleModel, literal_string
+from .values import Resolver
+
+
+@dataclass(frozen=True)
+class SecretAssignmentMatch:
+    names: Pattern[str]
+    shapes: Tuple[str, ...]
+
+
+def _candidates(model: ModuleModel, resolver: Resolver) -> Iterator[Candidate]:
+    yield from model.candidates
+    setter_tails = {name.rsplit(".", 1)[-1] for name in resolver.sdk.env_setters}
+    for site in model.calls:
+        call = site.node
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr in setter_tails) or len(call.args) < 2:
+            continue
+        name = literal_string(call.args[0])
+        if name is not None and resolver.qualified(func, site.scope) in resolver.sdk.env_setters:
+            yield Candidate(name, call.args[1], site.scope)
+
+
+def findings_for(rule, match: SecretAssignmentMatch, model: ModuleModel, resolver: Resolver,
+                 policy: KeyPolicy, source: Source) -> List[RawFinding]:
+    out = []
+    seen = set()
+    for candidate in _candidates(model, resolver):
+        node = candidate.value
+        if id(node) in seen:
+            continue
+        value = literal_string(node)
+        if value is None or not any(policy.matches_shape(s, value) for s in match.shapes):
+            continue
+        if not match.names.search(candidate.context) or policy.is_placeholder(value):
+            continue
+        seen.add(id(node))
+        span = source.span_from_ast(node)
+        out.append(RawFinding(
+            rule=rule,
+            span=span,
+            secrets=(value,),
+            material=value,
+            values={"context": candidate.context},
+            secret_spans=(span,),
+        ))
+    return out

@@ -1,0 +1,349 @@
+"""A light name-resolution pass over CPython's `ast`.
+
+libcst's QualifiedNameProvider costs ~12x the parse on large modules and still
+does not follow `s = boto3.Session(); s.client(...)`. The rules need much less
+than full scope analysis: which imports and assignments a name refers to at a
+point, what a function returns, what `self.x` was set to. One iterative walk
+records bindings per scope; resolution is done on demand for the few calls and
+values a rule asks about.
+
+Resolution follows Python's scoping (class bodies are invisible to nested
+functions, `global` reaches the module) and is flow-insensitive within a scope
+except for order: the binding that precedes a use wins. Fallback bindings
+(`boto3 = None` after a failed import, assignments in `except` blocks) never
+shadow a real one, so `try: import boto3 / except ImportError: boto3 = None`
+still resolves to boto3.
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, List, Optional, Tuple
+
+Pos = Tuple[int, int]
+
+# Binding kinds
+IMPORT, ASSIGN, PARAM, DEF, OTHER = "import", "assign", "param", "def", "other"
+
+
+class Binding:
+    __slots__ = ("name", "pos", "kind", "value", "scope", "fallback")
+
+    def __init__(self, name: str, pos: Pos, kind: str, value, scope: "Scope", fallback: bool = False) -> None:
+        self.name = name
+        self.pos = pos
+        self.kind = kind
+        self.value = value  # import: qualified str; assign: ast.expr; def: the def node
+        self.scope = scope
+        self.fallback = fallback
+
+
+class Scope:
+    __slots__ = ("kind", "node", "parent", "bindings", "globals", "self_name", "attrs", "returns", "updates")
+
+    def __init__(self, kind: str, node: ast.AST, parent: Optional["Scope"]) -> None:
+        self.kind = kind  # module | class | function | lambda | comprehension
+        self.node = node
+        self.parent = parent
+        self.bindings: Dict[str, List[Binding]] = {}
+        self.globals: set = set()
+        self.self_name: Optional[str] = None  # first parameter of a method
+        self.attrs: Dict[str, List[Binding]] = {}  # class scopes: self.<attr> = ... in methods
+        self.returns: List[ast.expr] = []  # function scopes: returned expressions
+        self.updates: Dict[str, List[Tuple[ast.expr, ast.expr]]] = {}  # d["k"] = v, per dict name
+
+    def bind(self, binding: Binding) -> None:
+        self.bindings.setdefault(binding.name, []).append(binding)
+
+    @property
+    def class_scope(self) -> Optional["Scope"]:
+        parent = self.parent
+        return parent if parent is not None and parent.kind == "class" else None
+
+
+class Candidate:
+    """A string value with the name it is given: `NAME = "..."`, `{"name": "..."}`,
+    `f(name="...")`, `def f(name="...")`, `os.environ["NAME"] = "..."`."""
+
+    __slots__ = ("context", "value", "scope")
+
+    def __init__(self, context: str, value: ast.expr, scope: Scope) -> None:
+        self.context = context
+        self.value = value
+        self.scope = scope
+
+
+class CallSite:
+    __slots__ = ("node", "scope", "statement", "in_lambda")
+
+    def __init__(self, node: ast.Call, scope: Scope, statement: Optional[ast.stmt], in_lambda: bool) -> None:
+        self.node = node
+        self.scope = scope
+        self.statement = statement  # the Expr statement when the call stands alone
+        self.in_lambda = in_lambda  # inside a lambda or comprehension
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+MIN_CANDIDATE_LENGTH = 16
+
+
+def _pos(node: ast.AST) -> Pos:
+    return (node.lineno, node.col_offset)
+
+
+def _is_none(node: Optional[ast.AST]) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+class ModuleModel:
+    """Scopes, bindings, calls and string candidates of one module."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.module = Scope("module", tree, None)
+        self.calls: List[CallSite] = []
+        self.candidates: List[Candidate] = []
+        self.scopes: Dict[int, Scope] = {}  # id(def node) -> its scope
+        self._walk()
+
+    # -- building ------------------------------------------------------------
+
+    def _walk(self) -> None:
+        iter_child = ast.iter_child_nodes
+        Call, Name, Constant = ast.Call, ast.Name, ast.Constant
+        calls, candidates = self.calls, self.candidates
+        # stack items: (node, scope, in_except, in_lambda)
+        stack: List[tuple] = [(child, self.module, False, False) for child in reversed(self.tree.body)]
+        statements: Dict[int, ast.stmt] = {}
+        while stack:
+            node, scope, in_except, in_lambda = stack.pop()
+            cls = node.__class__
+            if cls is Call:
+                calls.append(CallSite(node, scope, statements.pop(id(node), None), in_lambda))
+                for kw in node.keywords:
+                    if kw.arg is not None and _long_string(kw.value):
+                        candidates.append(Candidate(kw.arg, kw.value, scope))
+            elif cls is Name or cls is Constant:
+                continue
+            elif cls is ast.Expr:
+                if node.value.__class__ is Call:
+                    statements[id(node.value)] = node
+            elif cls is ast.Assign:
+                for target in node.targets:
+                    self._bind_target(target, node.value, scope, in_except)
+            elif cls is ast.AnnAssign:
+                if node.value is not None:
+                    self._bind_target(node.target, node.value, scope, in_except)
+            elif cls is ast.AugAssign:
+                self._bind_target(node.target, None, scope, in_except)
+            elif cls is ast.NamedExpr:
+                self._bind_target(node.target, node.value, scope, in_except)
+            elif cls is ast.Dict:
+                for key, value in zip(node.keys, node.values):
+                    if key.__class__ is Constant and isinstance(key.value, str) and _long_string(value):
+                        candidates.append(Candidate(key.value, value, scope))
+            elif cls is ast.Import:
+                for alias in node.names:
+                    if alias.asname:
+                        scope.bind(Binding(alias.asname, _pos(node), IMPORT, alias.name, scope, in_except))
+                    else:
+                        top = alias.name.split(".", 1)[0]
+                        scope.bind(Binding(top, _pos(node), IMPORT, top, scope, in_except))
+                continue
+            elif cls is ast.ImportFrom:
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    qualified = None if node.level else f"{node.module}.{alias.name}"
+                    kind = IMPORT if qualified else OTHER
+                    scope.bind(Binding(alias.asname or alias.name, _pos(node), kind, qualified, scope, in_except))
+                continue
+            elif cls in _FUNCTIONS:
+                scope.bind(Binding(node.name, _pos(node), DEF, node, scope, in_except))
+                inner = Scope("function", node, scope)
+                self.scopes[id(node)] = inner
+                self._bind_params(node.args, inner, scope)
+                if scope.kind == "class":
+                    positional = node.args.posonlyargs + node.args.args
+                    if positional and not any(
+                        isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list
+                    ):
+                        inner.self_name = positional[0].arg
+                outer = [(d, scope, in_except, in_lambda) for d in node.decorator_list]
+                outer += [(d, scope, in_except, in_lambda) for d in node.args.defaults]
+                outer += [(d, scope, in_except, in_lambda) for d in node.args.kw_defaults if d is not None]
+                if node.returns is not None:
+                    outer.append((node.returns, scope, in_except, in_lambda))
+                stack.extend(outer)
+                stack.extend((c, inner, False, False) for c in reversed(node.body))
+                continue
+            elif cls is ast.ClassDef:
+                scope.bind(Binding(node.name, _pos(node), DEF, node, scope, in_except))
+                inner = Scope("class", node, scope)
+                stack.extend((d, scope, in_except, in_lambda) for d in node.decorator_list + node.bases)
+                stack.extend((k.value, scope, in_except, in_lambda) for k in node.keywords)
+                stack.extend((c, inner, False, in_lambda) for c in reversed(node.body))
+                continue
+            elif cls is ast.Lambda:
+                inner = Scope("lambda", node, scope)
+                self._bind_params(node.args, inner, scope)
+                stack.extend((d, scope, in_except, in_lambda) for d in node.args.defaults)
+                stack.append((node.body, inner, False, True))
+                continue
+            elif cls in _COMPREHENSIONS:
+                inner = Scope("comprehension", node, scope)
+                for gen in node.generators:
+                    self._bind_target(gen.target, None, inner, False)
+                stack.extend((c, inner, False, True) for c in iter_child(node))
+                continue
+            elif cls is ast.Return:
+                if node.value is not None:
+                    scope.returns.append(node.value)
+            elif cls is ast.For or cls is ast.AsyncFor:
+                self._bind_target(node.target, None, scope, in_except)
+            elif cls is ast.With or cls is ast.AsyncWith:
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        self._bind_target(item.optional_vars, None, scope, in_except)
+            elif cls is ast.ExceptHandler:
+                if node.name:
+                    scope.bind(Binding(node.name, _pos(node), OTHER, None, scope, True))
+                stack.extend((c, scope, True, in_lambda) for c in reversed(list(iter_child(node))))
+                continue
+            elif cls is ast.Global:
+                scope.globals.update(node.names)
+            stack.extend((c, scope, in_except, in_lambda) for c in reversed(list(iter_child(node))))
+
+    def _bind_params(self, args: ast.arguments, inner: Scope, outer: Scope) -> None:
+        positional = args.posonlyargs + args.args
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        pairs = list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+        for arg, default in pairs:
+            inner.bind(Binding(arg.arg, _pos(arg), PARAM, default, inner))
+            if default is not None and _long_string(default):
+                self.candidates.append(Candidate(arg.arg, default, outer))
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                inner.bind(Binding(arg.arg, _pos(arg), PARAM, None, inner))
+
+    def _bind_target(self, target: ast.expr, value: Optional[ast.expr], scope: Scope, in_except: bool) -> None:
+        cls = target.__class__
+        if cls is ast.Name:
+            fallback = in_except or _is_none(value)
+            home = self.module if target.id in scope.globals else scope
+            # The name is bound once its value is computed: `creds = creds["x"]`
+            # reads the previous binding.
+            pos = (value.end_lineno, value.end_col_offset) if value is not None else _pos(target)
+            home.bind(Binding(target.id, pos, ASSIGN if value is not None else OTHER, value, home, fallback))
+            if value is not None and _long_string(value):
+                self.candidates.append(Candidate(target.id, value, scope))
+        elif cls is ast.Tuple or cls is ast.List:
+            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
+            if values is not None and len(values) == len(target.elts):
+                for t, v in zip(target.elts, values):
+                    self._bind_target(t, v, scope, in_except)
+            else:
+                for t in target.elts:
+                    self._bind_target(t, None, scope, in_except)
+        elif cls is ast.Starred:
+            self._bind_target(target.value, None, scope, in_except)
+        elif cls is ast.Attribute:
+            if value is not None and _long_string(value):
+                self.candidates.append(Candidate(target.attr, value, scope))
+            owner = target.value
+            if scope.self_name and isinstance(owner, ast.Name) and owner.id == scope.self_name:
+                cls_scope = scope.class_scope
+                if cls_scope is not None:
+                    cls_scope.attrs.setdefault(target.attr, []).append(
+                        Binding(target.attr, _pos(target), ASSIGN if value is not None else OTHER, value, scope)
+                    )
+        elif cls is ast.Subscript:
+            key = target.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and value is not None:
+                if _long_string(value):
+                    self.candidates.append(Candidate(key.value, value, scope))
+                if isinstance(target.value, ast.Name):
+                    scope.updates.setdefault(target.value.id, []).append((key, value))
+
+    # -- resolving -------------------------------------------------------------
+
+    def lookup(self, name: str, scope: Scope, pos: Pos) -> Optional[Binding]:
+        """The binding `name` refers to at `pos` in `scope`."""
+        current: Optional[Scope] = scope
+        own = True
+        while current is not None:
+            if name in current.globals:
+                current, own = self.module, False
+                continue
+            if current.kind == "class" and not own:
+                current = current.parent
+                continue
+            bindings = current.bindings.get(name)
+            if bindings:
+                ordered = own and current.kind != "comprehension"
+                chosen = _choose(bindings, pos if ordered else None)
+                if chosen is not None:
+                    return chosen
+                if current.kind in ("function", "lambda"):
+                    return None  # a local used before assignment
+            current = current.parent
+            own = False
+        return None
+
+    def self_attribute(self, owner: ast.Name, attr: str, scope: Scope) -> Optional[Binding]:
+        """`self.attr` inside a method: what some method of the class assigned to it."""
+        function = scope
+        while function is not None and function.kind in ("lambda", "comprehension"):
+            function = function.parent
+        if function is None or function.self_name != owner.id:
+            return None
+        cls_scope = function.class_scope
+        if cls_scope is None:
+            return None
+        return _choose(cls_scope.attrs.get(attr) or [], None)
+
+
+def _choose(bindings: List[Binding], pos: Optional[Pos]) -> Optional[Binding]:
+    """The most recent binding before `pos` (any, if pos is None), preferring
+    real bindings over fallbacks such as `x = None` or an `except` branch."""
+    visible = bindings if pos is None else [b for b in bindings if b.pos <= pos]
+    if not visible:
+        return None
+    for binding in reversed(visible):
+        if not binding.fallback:
+            return binding
+    return visible[-1]
+
+
+def _long_string(node: ast.AST) -> bool:
+    """Worth remembering as a secret candidate: a literal string, a
+    placeholder-free f-string or a concatenation, long enough to be a key."""
+    cls = node.__class__
+    if cls is ast.Constant:
+        value = node.value
+        return isinstance(value, str) and len(value) >= MIN_CANDIDATE_LENGTH
+    if cls is ast.JoinedStr or cls is ast.BinOp:
+        text = literal_string(node)
+        return text is not None and len(text) >= MIN_CANDIDATE_LENGTH
+    return False
+
+
+def literal_string(node: ast.AST) -> Optional[str]:
+    """The value of a string literal, an f-string without placeholders, or a
+    `+` concatenation of those (implicit concatenation is already folded by the
+    parser). None for anything that is not fully literal."""
+    cls = node.__class__
+    if cls is ast.Constant:
+        return node.value if isinstance(node.value, str) else None
+    if cls is ast.JoinedStr:
+        parts = []
+        for value in node.values:
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                return None
+            parts.append(value.value)
+        return "".join(parts)
+    if cls is ast.BinOp and isinstance(node.op, ast.Add):
+        left, right = literal_string(node.left), literal_string(node.right)
+        if left is not None and right is not None:
+            return left + right
+    return None

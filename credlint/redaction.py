@@ -1,0 +1,47 @@
+"""Masks and hashes for secrets.
+
+Every path by which text reaches a user (reports, code frames, logs, error
+messages) goes through here first, so a full secret is never printed. The
+hash lets baselines and fingerprints refer to a secret without holding it.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable
+
+
+def mask(secret: str) -> str:
+    """`AKIAIOSFODNN7EXAMPLE` -> `AKIA************MPLE`.
+
+    At most a fifth of the characters stay visible (4 at each end for an
+    access key id), enough to recognise which key is meant, far too little
+    to use it. Short values are masked completely.
+    """
+    n = len(secret)
+    if n < 12:
+        return "*" * max(n, 3)
+    keep = min(4, n // 5)
+    return secret[:keep] + "*" * (n - 2 * keep) + secret[n - keep :]
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fingerprint(rule_id: str, path: str, secret_material: str) -> str:
+    """Stable across line moves: keyed by rule, repo-relative path and the
+    hash of the secret (or of the credential expression when there is no
+    secret), never by line number."""
+    h = hashlib.sha256()
+    for part in (rule_id, path, secret_hash(secret_material)):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def redact_text(text: str, secrets: Iterable[str]) -> str:
+    """Replace every occurrence of each secret (longest first) by its mask."""
+    for secret in sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, mask(secret))
+    return text

@@ -1,0 +1,98 @@
+"""The default human format: `path:line:col: ID [name] message`, a code frame,
+and a summary."""
+from __future__ import annotations
+
+from typing import List
+
+from ..model import FileResult, Finding
+
+MAX_FRAME_WIDTH = 160
+_COLORS = {"error": "31", "warning": "33", "info": "34", "bold": "1", "dim": "2", "cyan": "36", "green": "32"}
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, style: str) -> str:
+        if not self.enabled:
+            return text
+        return f"\033[{_COLORS[style]}m{text}\033[0m"
+
+
+def render(results: List[FileResult], ctx) -> str:
+    paint = _Paint(ctx.color)
+    out: List[str] = []
+    findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
+    for finding in findings:
+        out.append(_headline(finding, paint))
+        if ctx.show_source and finding.snippet:
+            out.extend(_frame(finding, paint))
+        hint = _fix_hint(finding, ctx)
+        if hint:
+            out.append(hint)
+        if ctx.show_source:
+            out.append("")
+    out.append(summary(results, ctx, paint))
+    return "\n".join(out) + "\n"
+
+
+def _headline(f: Finding, paint: _Paint) -> str:
+    where = paint(f"{f.path}:{f.span.line}:{f.span.column}:", "bold")
+    rule = paint(f.rule_id, f.severity)
+    return f"{where} {rule} {paint('[' + f.rule_name + ']', 'dim')} {f.message}"
+
+
+def _frame(f: Finding, paint: _Paint) -> List[str]:
+    width = len(str(f.span.line + len(f.snippet) - 1))
+    gutter = " " * width + " |"
+    lines = [paint(gutter, "dim")]
+    for offset, raw in enumerate(f.snippet):
+        number = f.span.line + offset
+        text = raw.replace("\t", " ")
+        start = f.span.column - 1 if offset == 0 else len(text) - len(text.lstrip())
+        end = f.span.end_column - 1 if number == f.span.end_line else len(text)
+        shift = 0
+        if len(text) > MAX_FRAME_WIDTH:  # minified or generated lines: show the part that matters
+            shift = max(0, min(start - 20, len(text) - MAX_FRAME_WIDTH))
+            text = ("..." if shift else "") + text[shift:shift + MAX_FRAME_WIDTH] + "..."
+            start, end = start - shift + (3 if shift else 0), min(end - shift + (3 if shift else 0), len(text))
+        lines.append(f"{paint(str(number).rjust(width) + ' |', 'dim')} {text}")
+        if end > start:
+            lines.append(f"{paint(gutter, 'dim')} {' ' * start}{paint('^' * (end - start), f.severity)}")
+    return lines
+
+
+def _fix_hint(f: Finding, ctx) -> str:
+    plan = f.fix or f.fix_plan
+    if plan is None:
+        return ""
+    flag = "--fix" if plan.applicability == "safe" else "--fix --unsafe-fixes"
+    return f"  = fix ({plan.applicability}): {plan.title} [{flag}]"
+
+
+def summary(results: List[FileResult], ctx, paint=None) -> str:
+    paint = paint or _Paint(False)
+    findings = [f for r in results for f in r.findings]
+    files = len(results)
+    fixed = sum(ctx.fixed.values())
+    lines = []
+    if fixed:
+        lines.append(paint(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.", "green"))
+    if not findings:
+        lines.append(paint(f"No problems found in {files} file{'s' if files != 1 else ''}.", "green"))
+        return "\n".join(lines)
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+    with_findings = sum(1 for r in results if r.findings)
+    lines.append(paint(
+        f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''} ({', '.join(parts)}) "
+        f"in {with_findings} of {files} file{'s' if files != 1 else ''}.", "bold"))
+    safe = sum(1 for f in findings if (f.fix or f.fix_plan) and (f.fix or f.fix_plan).applicability == "safe")
+    unsafe = sum(1 for f in findings if (f.fix or f.fix_plan) and (f.fix or f.fix_plan).applicability == "unsafe")
+    if safe or unsafe:
+        text = f"[*] {safe} fixable with --fix"
+        if unsafe:
+            text += f" ({unsafe} more with --fix --unsafe-fixes)"
+        lines.append(text + ".")
+    return "\n".join(lines)

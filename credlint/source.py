@@ -1,0 +1,144 @@
+"""One file's bytes, decoded once, with the position arithmetic every analyzer
+needs: line splitting that agrees with Python's tokenizer, and the conversion
+from `ast`'s UTF-8 byte columns to the character columns users see."""
+from __future__ import annotations
+
+import codecs
+import re
+from bisect import bisect_right
+from typing import List, Optional, Tuple
+
+from .model import Span
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+BINARY_SNIFF = 8192
+
+
+class DecodeError(Exception):
+    pass
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes in the first block mean binary (git's heuristic), except for
+    UTF-16/32 text, which announces itself with a BOM."""
+    head = data[:BINARY_SNIFF]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return b"\0" in head
+
+
+def python_encoding(data: bytes) -> str:
+    """PEP 263: a BOM, else a coding cookie on line 1 or 2, else UTF-8."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for line in data.split(b"\n", 2)[:2]:
+        m = _COOKIE.match(line)
+        if m:
+            name = m.group(1).decode("ascii", "replace")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                raise DecodeError(f"unknown encoding {name!r} in the coding cookie") from None
+        if line.strip() and not line.lstrip().startswith(b"#"):
+            break
+    return "utf-8"
+
+
+def text_encoding(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8"
+
+
+class Source:
+    """Decoded text plus line arithmetic. `text` never contains the BOM."""
+
+    def __init__(self, path: str, data: bytes, encoding: str, strict: bool = True) -> None:
+        self.path = path
+        self.data = data
+        self.encoding = encoding
+        self.has_bom = encoding in ("utf-8-sig", "utf-16")
+        try:
+            self.text = data.decode(encoding, "strict" if strict else "replace")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(
+                f"cannot decode as {encoding} (byte {exc.start}): "
+                "save the file as UTF-8 or declare its encoding"
+            ) from None
+        if self.text.startswith("\ufeff"):
+            self.text = self.text[1:]
+        self._starts: Optional[List[int]] = None
+        self._lines: Optional[List[str]] = None
+
+    @classmethod
+    def for_python(cls, path: str, data: bytes) -> "Source":
+        return cls(path, data, python_encoding(data))
+
+    @classmethod
+    def for_text(cls, path: str, data: bytes) -> "Source":
+        """Text files are scanned even when not valid UTF-8: undecodable bytes
+        become U+FFFD and cannot be part of a key."""
+        return cls(path, data, text_encoding(data), strict=False)
+
+    # -- lines ---------------------------------------------------------------
+
+    @property
+    def line_starts(self) -> List[int]:
+        if self._starts is None:
+            starts = [0]
+            starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
+            self._starts = starts
+        return self._starts
+
+    @property
+    def lines(self) -> List[str]:
+        """Lines without their terminators, split the way Python's tokenizer splits."""
+        if self._lines is None:
+            self._lines = _NEWLINE.split(self.text)
+        return self._lines
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def newline(self) -> str:
+        m = _NEWLINE.search(self.text)
+        return m.group(0) if m else "\n"
+
+    # -- positions -----------------------------------------------------------
+
+    def position(self, offset: int) -> Tuple[int, int]:
+        """Character offset in `text` -> (1-based line, 1-based column)."""
+        starts = self.line_starts
+        index = bisect_right(starts, offset) - 1
+        return index + 1, offset - starts[index] + 1
+
+    def span_of(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column)
+
+    def offset(self, line: int, column: int) -> int:
+        """1-based (line, character column) -> character offset in `text`."""
+        starts = self.line_starts
+        if line > len(starts):
+            return len(self.text)
+        return starts[line - 1] + column - 1
+
+    def char_column(self, line: int, byte_col: int) -> int:
+        """`ast` columns count UTF-8 bytes; users and editors count characters."""
+        text = self.line_text(line)
+        if text.isascii():
+            return byte_col + 1
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace")) + 1
+
+    def span_from_ast(self, node) -> Span:
+        return Span(
+            node.lineno,
+            self.char_column(node.lineno, node.col_offset),
+            node.end_lineno,
+            self.char_column(node.end_lineno, node.end_col_offset),
+        )
