@@ -1,28 +1,30 @@
 """The one core the CLI, the pre-commit hook and the language server share.
 
-    project = Project(settings)
-    result = project.lint_source("app/settings.py", data)   # one buffer
-    run = project.lint_paths(["src/"])                       # files and trees
+    workspace = Workspace()
+    result = workspace.lint_source("app/settings.py", data)   # one buffer
+    run = workspace.lint_paths(["src/"])                       # files and trees
 
-A crash while analyzing one file becomes that file's error notice; the rest
-of the run goes on.
+A Workspace finds the configuration that applies to each path (the nearest
+config file above it) and keeps one Project per configuration. A crash while
+analyzing one file becomes that file's error notice; the run goes on.
 """
 from __future__ import annotations
 
 import os
 import traceback
 from dataclasses import dataclass, field, replace
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .discovery import Candidate, Discovery
+from .config import Config, ConfigError, config_in, load_config
+from .discovery import Candidate, Discovery, ExcludeSpec, find_root, relative_to
 from .engine import Linter
 from .model import FileResult, Finding, Notice, Rule
 from .ruleset import RuleSet, load_rules
-from .settings import Settings
+from .settings import Overrides, Settings, build_settings
 
 
 class UsageError(Exception):
-    """Bad input from the user (unknown rule, bad option value): exit 2."""
+    """Bad input from the user (unknown rule, bad option value, bad config): exit 2."""
 
 
 @dataclass
@@ -37,25 +39,26 @@ class RunResult:
     def notices(self) -> List[Notice]:
         return [n for r in self.files for n in r.notices]
 
-    @property
-    def internal_errors(self) -> List[Notice]:
-        return [n for n in self.notices if n.level == "error"]
+
+_rulesets: Dict[Tuple, RuleSet] = {}
+
+
+def ruleset_for(settings: Settings) -> RuleSet:
+    key = (settings.extra_rules, settings.allowlist)
+    if key not in _rulesets:
+        _rulesets[key] = load_rules(settings.extra_rules, settings.allowlist)
+    return _rulesets[key]
 
 
 class Project:
+    """Everything one configuration decides: rules, severities, excludes."""
+
     def __init__(self, settings: Settings, ruleset: Optional[RuleSet] = None) -> None:
         self.settings = settings
-        self.ruleset = ruleset or load_rules(settings.extra_rules, settings.allowlist)
+        self.ruleset = ruleset or ruleset_for(settings)
         self.rules = self._selected_rules()
-        severities = self._severities()
-        self.linter = Linter(self.ruleset, self.rules, settings.max_file_size, severities)
-        self.discovery = Discovery(
-            root=settings.root,
-            exclude=settings.exclude,
-            extend_exclude=settings.extend_exclude,
-            respect_gitignore=settings.respect_gitignore,
-            force_exclude=settings.force_exclude,
-        )
+        self.linter = Linter(self.ruleset, self.rules, settings.max_file_size, self._severities())
+        self.exclude = ExcludeSpec(settings.config_dir, settings.exclude + settings.extend_exclude)
         self._per_file = self._compile_per_file_ignores()
         self._allowed_fingerprints = frozenset(v for v in settings.allowlist if _is_fingerprint(v))
 
@@ -65,19 +68,19 @@ class Project:
         try:
             return self.ruleset.expand(selectors)
         except KeyError as exc:
-            raise UsageError(f"{what}: unknown rule {exc.args[0]!r}; `credlint rules` lists them") from None
+            source = f" (in {self.settings.config_file})" if self.settings.config_file else ""
+            raise UsageError(f"{what}: unknown rule {exc.args[0]!r}{source}; `credlint rules` lists them") from None
 
     def _selected_rules(self) -> List[Rule]:
         s = self.settings
         selected = self.expand(s.select, "select") if s.select is not None else list(self.ruleset.rules)
-        ignored = {r.id for r in self.expand(s.ignore, "ignore")}
-        return [r for r in selected if r.id not in ignored]
+        ids = {r.id for r in selected} | {r.id for r in self.expand(s.extend_select, "extend-select")}
+        ids -= {r.id for r in self.expand(s.ignore, "ignore")}
+        return [r for r in self.ruleset.rules if r.id in ids]
 
     def _severities(self) -> Dict[str, str]:
         out = {}
         for selector, severity in self.settings.severity.items():
-            if severity not in ("error", "warning", "info"):
-                raise UsageError(f"severity: {severity!r} for {selector!r} is not error, warning or info")
             for rule in self.expand([selector], "severity"):
                 out[rule.id] = severity
         return out
@@ -93,25 +96,29 @@ class Project:
             out.append((GitIgnoreSpec.from_lines([pattern]), ids))
         return out
 
-    def rules_for(self, key_path: str) -> Optional[List[Rule]]:
-        """The rules that apply to a file after per-file ignores (None: all)."""
+    def rules_for(self, absolute: str) -> Optional[List[Rule]]:
+        """The rules for one file after per-file ignores (None: all of them)."""
         if not self._per_file:
             return None
+        rel = relative_to(self.settings.config_dir, absolute)
         ignored = set()
         for spec, ids in self._per_file:
-            if spec.match_file(key_path):
+            if spec.match_file(rel):
                 ignored |= ids
         return [r for r in self.rules if r.id not in ignored] if ignored else None
+
+    def key_path(self, absolute: str) -> str:
+        return relative_to(self.settings.root, absolute)
 
     # -- linting -------------------------------------------------------------------
 
     def lint_source(self, path: str, data: bytes) -> FileResult:
         """Lint a buffer as if it were the file at `path` (stdin, editors)."""
-        key_path = self.discovery.relative(os.path.abspath(path))
-        return self._guarded(path, key_path, lambda: self.linter.lint(path, data, key_path, self.rules_for(key_path)))
+        absolute = os.path.abspath(path)
+        return self._guarded(path, lambda: self.linter.lint(path, data, self.key_path(absolute),
+                                                            self.rules_for(absolute)))
 
     def lint_file(self, candidate: Candidate) -> FileResult:
-        key_path = self.discovery.relative(candidate.absolute)
         try:
             size = os.stat(candidate.absolute).st_size
             if size > self.settings.max_file_size:  # never read a huge file for nothing
@@ -119,36 +126,117 @@ class Project:
             with open(candidate.absolute, "rb") as handle:
                 data = handle.read()
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            return FileResult(candidate.path, notices=(Notice(candidate.path, f"cannot read: {reason}"),), skipped=True)
-        return self._guarded(candidate.path, key_path,
-                             lambda: self.linter.lint(candidate.path, data, key_path, self.rules_for(key_path)))
+            level = "error" if candidate.explicit else "warning"
+            return FileResult(candidate.path, notices=(
+                Notice(candidate.path, f"cannot read: {exc.strerror or exc}", level=level),), skipped=True)
+        return self._guarded(candidate.path, lambda: self.linter.lint(
+            candidate.path, data, self.key_path(candidate.absolute), self.rules_for(candidate.absolute)))
 
-    def lint_paths(self, paths: Sequence[str], on_file: Optional[Callable[[FileResult], None]] = None) -> RunResult:
-        run = RunResult()
-        for candidate in self.discovery.files(paths):
-            if candidate.explicit and not os.path.exists(candidate.absolute):
-                run.files.append(FileResult(candidate.path, notices=(
-                    Notice(candidate.path, "no such file or directory", level="error"),), skipped=True))
-                continue
-            result = self.lint_file(candidate)
-            run.files.append(result)
-            if on_file is not None:
-                on_file(result)
-        return run
-
-    def _guarded(self, path: str, key_path: str, work: Callable[[], FileResult]) -> FileResult:
+    def _guarded(self, path: str, work: Callable[[], FileResult]) -> FileResult:
         try:
             result = work()
         except Exception as exc:  # one bad file never stops the run
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            message = (f"internal error: {type(exc).__name__} in {os.path.basename(where.filename)}:{where.lineno}; "
-                       "please report it at https://github.com/credlint/credlint/issues with this message")
+            message = (f"internal error ({type(exc).__name__} at {os.path.basename(where.filename)}:{where.lineno}); "
+                       "the file was not checked. Please report it: https://github.com/credlint/credlint/issues")
             return FileResult(path, notices=(Notice(path, message, level="error"),), skipped=True)
         if self._allowed_fingerprints and result.findings:
             kept = tuple(f for f in result.findings if f.fingerprint not in self._allowed_fingerprints)
             result = replace(result, findings=kept)
         return result
+
+
+class Workspace:
+    """Finds the configuration of each path and lints with its Project."""
+
+    def __init__(self, overrides: Overrides = Overrides(), config_file: Optional[str] = None,
+                 isolated: bool = False, root: Optional[str] = None) -> None:
+        self.overrides = overrides
+        self.config_file = os.path.abspath(config_file) if config_file else None
+        self.isolated = isolated
+        self.root = root
+        self._projects: Dict[Optional[str], Project] = {}
+        self._config_of_dir: Dict[str, Optional[str]] = {}
+
+    def _root(self, path: str) -> str:
+        if self.root is None:
+            self.root = find_root([path])
+        return self.root
+
+    def config_path_for(self, directory: str) -> Optional[str]:
+        if self.config_file or self.isolated:
+            return self.config_file
+        directory = os.path.abspath(directory)
+        chain = []
+        current = directory
+        found = None
+        while True:
+            if current in self._config_of_dir:
+                found = self._config_of_dir[current]
+                break
+            chain.append(current)
+            found = config_in(current)
+            if found:
+                break
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            current = parent
+        for d in chain:
+            self._config_of_dir[d] = found
+        return found
+
+    def project_for(self, path: str) -> Project:
+        absolute = os.path.abspath(path)
+        directory = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        config_path = self.config_path_for(directory)
+        project = self._projects.get(config_path)
+        if project is None:
+            try:
+                config = load_config(config_path, fallback_dir=self._root(absolute))
+            except ConfigError as exc:
+                raise UsageError(str(exc)) from None
+            project = Project(build_settings(config, self.overrides, self._root(absolute)))
+            self._projects[config_path] = project
+        return project
+
+    def lint_source(self, path: str, data: bytes) -> FileResult:
+        return self.project_for(path).lint_source(path, data)
+
+    def excluded(self, path: str) -> bool:
+        """--force-exclude for a buffer: is `path` excluded by its config?"""
+        absolute = os.path.abspath(path)
+        return self.project_for(absolute).exclude.excluded_anywhere(absolute, os.path.isdir(absolute))
+
+    def discovery(self, paths: Sequence[str]) -> Discovery:
+        top = self.project_for(paths[0] if paths else ".")
+        return Discovery(
+            excludes_for=lambda directory: self.project_for(directory).exclude,
+            respect_gitignore=top.settings.respect_gitignore,
+            force_exclude=top.settings.force_exclude,
+        )
+
+    def candidates(self, paths: Sequence[str]) -> Tuple[List[Candidate], List[FileResult]]:
+        """The files to lint, and results for paths that do not exist."""
+        found: List[Candidate] = []
+        missing: List[FileResult] = []
+        for candidate in self.discovery(paths).files(paths):
+            if candidate.explicit and not os.path.exists(candidate.absolute):
+                missing.append(FileResult(candidate.path, notices=(
+                    Notice(candidate.path, "no such file or directory", level="error"),), skipped=True))
+            else:
+                found.append(candidate)
+        return found, missing
+
+    def lint_paths(self, paths: Sequence[str], on_file: Optional[Callable[[FileResult], None]] = None) -> RunResult:
+        candidates, missing = self.candidates(paths)
+        run = RunResult(list(missing))
+        for candidate in candidates:
+            result = self.project_for(candidate.absolute).lint_file(candidate)
+            run.files.append(result)
+            if on_file is not None:
+                on_file(result)
+        return run
 
 
 def _is_fingerprint(value: str) -> bool:

@@ -85,12 +85,16 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--no-show-source", dest="show_source", action="store_false", help="no code frames")
     out.add_argument("--quiet", "-q", action="store_true", help="print findings only, no notices or summary")
     out.add_argument("--verbose", "-v", action="store_true", help="also print informational notices")
-    out.add_argument("--fail-on", choices=["info", "warning", "error"], default="info",
+    out.add_argument("--fail-on", choices=["info", "warning", "error"],
                      help="lowest severity that makes the exit code 1 (default: info, any finding)")
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     sel = check.add_argument_group("rule selection")
     sel.add_argument("--select", metavar="RULES", help="comma-separated rule ids, names or prefixes (e.g. CL1,CL201)")
+    sel.add_argument("--extend-select", metavar="RULES", help="rules to add to the configured selection")
     sel.add_argument("--ignore", metavar="RULES", help="comma-separated rules to skip")
+    cfg = check.add_argument_group("configuration")
+    cfg.add_argument("--config", metavar="FILE", help="use this .credlint.toml or pyproject.toml, not the nearest")
+    cfg.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     files = check.add_argument_group("file selection")
     files.add_argument("--exclude", action="append", metavar="GLOB",
                        help="gitignore-style pattern to exclude (replaces the defaults); repeatable")
@@ -124,35 +128,31 @@ def _split(value: Optional[str]) -> Optional[List[str]]:
 # -- check -------------------------------------------------------------------------
 
 
-def settings_from_args(args: argparse.Namespace, paths: Sequence[str]):
-    from .discovery import DEFAULT_EXCLUDE, find_root
-    from .settings import Settings
+def overrides_from_args(args: argparse.Namespace):
+    from .api import UsageError
+    from .settings import MB, Overrides
 
-    kwargs = {"root": find_root(paths)}
-    select = _split(args.select)
-    if select is not None:
-        kwargs["select"] = tuple(select)
-    if args.ignore:
-        kwargs["ignore"] = tuple(_split(args.ignore))
-    if args.exclude:
-        kwargs["exclude"] = tuple(args.exclude)
-    else:
-        kwargs["exclude"] = DEFAULT_EXCLUDE
-    if args.extend_exclude:
-        kwargs["extend_exclude"] = tuple(args.extend_exclude)
-    kwargs["force_exclude"] = args.force_exclude
-    kwargs["respect_gitignore"] = args.respect_gitignore
+    max_size = None
     if args.max_file_size is not None:
         if args.max_file_size <= 0:
-            from .api import UsageError
-
             raise UsageError("--max-file-size must be a positive number of MB")
-        kwargs["max_file_size"] = int(args.max_file_size * 1024 * 1024)
-    return Settings(**kwargs)
+        max_size = int(args.max_file_size * MB)
+    select = _split(args.select)
+    return Overrides(
+        select=tuple(select) if select is not None else None,
+        extend_select=tuple(_split(args.extend_select) or ()),
+        ignore=tuple(_split(args.ignore) or ()),
+        exclude=tuple(args.exclude) if args.exclude else None,
+        extend_exclude=tuple(args.extend_exclude or ()),
+        force_exclude=True if args.force_exclude else None,
+        respect_gitignore=False if not args.respect_gitignore else None,
+        max_file_size=max_size,
+        fail_on=args.fail_on,
+    )
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from .api import Project, UsageError
+    from .api import UsageError, Workspace
     from .report import ReportContext, renderer
 
     paths = args.paths or ["."]
@@ -161,19 +161,25 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError("'-' (stdin) cannot be combined with other paths")
     if stdin and not args.stdin_filename:
         raise UsageError("reading stdin needs --stdin-filename PATH, to know which rules apply")
-    settings = settings_from_args(args, [args.stdin_filename] if stdin else paths)
-    project = Project(settings)
+    if args.config and not os.path.isfile(args.config):
+        raise UsageError(f"--config {args.config}: no such file")
+    workspace = Workspace(overrides_from_args(args), config_file=args.config, isolated=args.isolated)
     if stdin:
-        results = [project.lint_source(args.stdin_filename, sys.stdin.buffer.read())]
+        if args.force_exclude and workspace.excluded(args.stdin_filename):
+            results = []
+        else:
+            results = [workspace.lint_source(args.stdin_filename, sys.stdin.buffer.read())]
+        project = workspace.project_for(args.stdin_filename)
     else:
-        results = project.lint_paths(paths).files
+        results = workspace.lint_paths(paths).files
+        project = workspace.project_for(paths[0])
 
     ctx = ReportContext(
         rules={r.id: r for r in project.ruleset.rules},
         color=_use_color(args.color, sys.stdout),
         show_source=args.show_source and not args.quiet,
         tool_version=__version__,
-        root=settings.root,
+        root=project.settings.root,
     )
     report = renderer(args.format)(results, ctx)
     if args.output:
@@ -187,7 +193,7 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(report)
     _print_notices(results, args)
-    return _exit_code(results, args)
+    return _exit_code(results, args, project.settings.fail_on)
 
 
 def _write_report(path: str, report: str) -> None:
@@ -221,12 +227,12 @@ def _print_notices(results, args) -> None:
             print(f"{where}: {notice.level}: {notice.message}", file=sys.stderr)
 
 
-def _exit_code(results, args) -> int:
+def _exit_code(results, args, fail_on: str) -> int:
     if any(n.level == "error" for r in results for n in r.notices):
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
-    threshold = SEVERITY_ORDER[args.fail_on]
+    threshold = SEVERITY_ORDER[fail_on]
     if any(SEVERITY_ORDER[f.severity] >= threshold for r in results for f in r.findings):
         return EXIT_FINDINGS
     return EXIT_CLEAN

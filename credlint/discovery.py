@@ -1,7 +1,7 @@
 """Which files a run lints.
 
-Explicit files are always linted (unless --force-exclude and an exclude
-pattern match, which pre-commit needs). Directories are walked, skipping VCS
+Explicit files are always linted, unless --force-exclude is given and an
+exclude pattern matches them (pre-commit passes every staged file by name). Directories are walked, skipping VCS
 and tool directories, virtualenvs and what .gitignore files ignore, with
 git's semantics: deeper .gitignore files override shallower ones, and a
 directory that is ignored is not entered. Pattern matching is pathspec's.
@@ -9,9 +9,9 @@ directory that is ignored is not entered. Pattern matching is pathspec's.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".svn", ".mypy_cache", ".nox",
@@ -36,69 +36,85 @@ class Candidate:
     explicit: bool  # named on the command line (or by pre-commit)
 
 
-@dataclass
+_GLOB = set("*?[]!/")
+
+
+class ExcludeSpec:
+    """Exclude patterns, gitignore-style, relative to the directory of the
+    config that wrote them. Plain names (`build`, `node_modules`) are a set
+    lookup; only real patterns go through pathspec."""
+
+    def __init__(self, base: str, patterns: Sequence[str]) -> None:
+        self.base = os.path.abspath(base)
+        self.names = frozenset(p.rstrip("/") for p in patterns if not (_GLOB & set(p.rstrip("/"))))
+        rest = [p for p in patterns if _GLOB & set(p.rstrip("/"))]
+        self.spec = None
+        if rest:
+            from pathspec import GitIgnoreSpec
+
+            self.spec = GitIgnoreSpec.from_lines(rest)
+
+    def excluded(self, absolute: str, is_dir: bool) -> bool:
+        name = os.path.basename(absolute)
+        if name in self.names:
+            return True
+        if self.spec is None:
+            return False
+        rel = os.path.relpath(absolute, self.base).replace(os.sep, "/")
+        if rel.startswith("../"):
+            rel = name
+        return self.spec.match_file(rel + ("/" if is_dir else ""))
+
+    def excluded_anywhere(self, absolute: str, is_dir: bool) -> bool:
+        """For a path named explicitly: excluded itself, or under an excluded directory."""
+        if self.excluded(absolute, is_dir):
+            return True
+        rel = os.path.relpath(absolute, self.base)
+        if rel.startswith(".."):
+            return False
+        parent = os.path.dirname(absolute)
+        while len(parent) >= len(self.base) and parent != os.path.dirname(parent):
+            if parent != self.base and self.excluded(parent, True):
+                return True
+            parent = os.path.dirname(parent)
+        return False
+
+
 class Discovery:
-    root: str  # project root: excludes and fingerprints are relative to it
-    exclude: Sequence[str] = DEFAULT_EXCLUDE
-    extend_exclude: Sequence[str] = ()
-    respect_gitignore: bool = True
-    force_exclude: bool = False
-    _exclude_spec: object = field(default=None, init=False, repr=False)
-    _gitignore_cache: Dict[str, object] = field(default_factory=dict, init=False, repr=False)
+    """`excludes_for(directory)` gives the exclude spec in force for a
+    directory (its nearest config's), so a nested config's excludes hold in
+    its own subtree."""
 
-    def __post_init__(self) -> None:
-        from pathspec import GitIgnoreSpec
-
-        self._exclude_spec = GitIgnoreSpec.from_lines(list(self.exclude) + list(self.extend_exclude))
-        self.root = os.path.abspath(self.root)
-
-    # -- public ----------------------------------------------------------------
+    def __init__(self, excludes_for: Callable[[str], ExcludeSpec], respect_gitignore: bool = True,
+                 force_exclude: bool = False) -> None:
+        self.excludes_for = excludes_for
+        self.respect_gitignore = respect_gitignore
+        self.force_exclude = force_exclude
+        self._gitignore_cache: Dict[str, object] = {}
 
     def files(self, paths: Sequence[str]) -> Iterator[Candidate]:
         seen = set()
         for given in paths:
             absolute = os.path.abspath(given)
-            if os.path.isdir(absolute):
-                if self.force_exclude and self.is_excluded(absolute, directory=True):
-                    continue
+            is_dir = os.path.isdir(absolute)
+            if self.force_exclude and self.excludes_for(absolute if is_dir else os.path.dirname(absolute)
+                                                        ).excluded_anywhere(absolute, is_dir):
+                continue
+            if is_dir:
                 for path in self._walk(absolute, given):
                     if path.absolute not in seen:
                         seen.add(path.absolute)
                         yield path
             elif absolute not in seen:
-                if self.force_exclude and self.is_excluded(absolute, directory=False):
-                    continue
                 seen.add(absolute)
                 yield Candidate(given, absolute, True)
-
-    def relative(self, absolute: str) -> str:
-        """The path relative to the project root, in POSIX form (for fingerprints and excludes)."""
-        try:
-            rel = os.path.relpath(absolute, self.root)
-        except ValueError:  # another drive on Windows
-            return Path(absolute).as_posix()
-        return Path(rel).as_posix()
-
-    def is_excluded(self, absolute: str, directory: bool) -> bool:
-        rel = self.relative(absolute)
-        if rel.startswith("../"):
-            rel = Path(absolute).name
-        parts = rel.split("/")
-        # a pattern like `build` excludes anything under a directory of that name
-        for i in range(1, len(parts) + 1):
-            sub = "/".join(parts[:i]) + ("/" if i < len(parts) or directory else "")
-            if self._exclude_spec.match_file(sub):
-                return True
-        return False
-
-    # -- walking ---------------------------------------------------------------
 
     def _walk(self, top: str, shown: str) -> Iterator[Candidate]:
         ignores = self._ancestor_ignores(top) if self.respect_gitignore else []
         stack: List[Tuple[str, str, list]] = [(top, shown, ignores)]
-        exclude = self._exclude_spec
         while stack:
             directory, display, inherited = stack.pop()
+            exclude = self.excludes_for(directory)
             specs = inherited
             if self.respect_gitignore:
                 own = self._gitignore(directory)
@@ -117,13 +133,13 @@ class Discovery:
                 except OSError:
                     continue
                 if is_dir:
-                    if exclude.match_file(name + "/") or _is_virtualenv(entry.path):
+                    if exclude.excluded(entry.path, True) or _is_virtualenv(entry.path):
                         continue
                     if specs and _ignored(specs, entry.path, True):
                         continue
                     subdirs.append((entry.path, os.path.join(display, name), specs))
                 elif is_file:
-                    if exclude.match_file(name) or os.path.splitext(name)[1].lower() in BINARY_SUFFIXES:
+                    if os.path.splitext(name)[1].lower() in BINARY_SUFFIXES or exclude.excluded(entry.path, False):
                         continue
                     if specs and _ignored(specs, entry.path, False):
                         continue
@@ -152,6 +168,8 @@ class Discovery:
         """.gitignore files above the walked directory, up to the repository root."""
         chain = []
         current = os.path.dirname(os.path.abspath(top))
+        if os.path.isdir(os.path.join(top, ".git")):
+            return []
         while True:
             spec = self._gitignore(current)
             if spec is not None:
@@ -194,3 +212,12 @@ def find_root(paths: Sequence[str]) -> str:
         if parent == current:
             return os.getcwd()
         current = parent
+
+
+def relative_to(root: str, absolute: str) -> str:
+    """POSIX path relative to `root` (for fingerprints and the cache)."""
+    try:
+        rel = os.path.relpath(absolute, root)
+    except ValueError:  # another drive on Windows
+        return Path(absolute).as_posix()
+    return Path(rel).as_posix()

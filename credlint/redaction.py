@@ -7,7 +7,12 @@ hash lets baselines and fingerprints refer to a secret without holding it.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Iterable
+
+# Anything shaped like an AWS key id or secret key, for text that may quote
+# user input (schema and config errors): mask it without knowing the policy.
+_KEY_SHAPED = re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}|[A-Za-z0-9/+]{40}")
 
 
 def mask(secret: str) -> str:
@@ -45,3 +50,7 @@ def redact_text(text: str, secrets: Iterable[str]) -> str:
         if secret in text:
             text = text.replace(secret, mask(secret))
     return text
+
+
+def mask_key_shapes(text: str) -> str:
+    return _KEY_SHAPED.sub(lambda m: mask(m.group(0)), text)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import List, Optional, Sequence
+
+import pytest
+
+from credlint.api import Project
+from credlint.model import Finding
+from credlint.ruleset import load_rules
+from credlint.settings import Settings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Fabricated keys in AWS's formats, for fixtures only. They are not AWS's
+# documented examples (which credlint treats as placeholders).
+KEY_ID = "AKIA2E3MOIH4N6CFVEX7"
+SECRET = "q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"
+KEY_ID_2 = "AKIAZ7QW3ERT5YUI2OPA"
+SECRET_2 = "Hb3Nm7Qw1Er5Ty9Ui2Op6As0Df4Gh8Jk3Lz7Xc1V"
+
+
+@pytest.fixture(scope="session")
+def ruleset():
+    return load_rules()
+
+
+@pytest.fixture(scope="session")
+def project(ruleset, tmp_path_factory):
+    root = tmp_path_factory.mktemp("project")
+    return Project(Settings(root=str(root)), ruleset)
+
+
+@pytest.fixture
+def lint(ruleset, tmp_path):
+    """lint(code, filename=..., select=[...]) -> findings, for source given inline."""
+
+    def run(code: str, filename: str = "app.py", select: Optional[Sequence[str]] = None) -> List[Finding]:
+        settings = Settings(root=str(tmp_path), select=tuple(select) if select else None)
+        result = Project(settings, ruleset).lint_source(str(tmp_path / filename), code.encode("utf-8"))
+        assert not [n for n in result.notices if n.level == "error"], result.notices
+        return list(result.findings)
+
+    return run
+
+
+def run_cli(*args: str, cwd: Optional[str] = None, stdin: Optional[bytes] = None, env=None) -> subprocess.CompletedProcess:
+    """credlint as a user runs it: a real process."""
+    environment = dict(os.environ)
+    environment.pop("FORCE_COLOR", None)
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "credlint", *args],
+        cwd=cwd, input=stdin, capture_output=True, env=environment, timeout=120,
+    )
