@@ -129,8 +129,25 @@ class Project:
             level = "error" if candidate.explicit else "warning"
             return FileResult(candidate.path, notices=(
                 Notice(candidate.path, f"cannot read: {exc.strerror or exc}", level=level),), skipped=True)
+        return self.lint_data(candidate, data)
+
+    def lint_data(self, candidate: Candidate, data: bytes) -> FileResult:
         return self._guarded(candidate.path, lambda: self.linter.lint(
             candidate.path, data, self.key_path(candidate.absolute), self.rules_for(candidate.absolute)))
+
+    def open_cache(self):
+        """This configuration's results cache, or None when caching is off."""
+        if not self.settings.cache:
+            return None
+        from .cache import Cache
+
+        s = self.settings
+        directory = s.cache_dir or os.environ.get("CREDLINT_CACHE_DIR") or os.path.join(s.root, ".credlint_cache")
+        material = repr((
+            self.ruleset.digest, sorted(r.id for r in self.rules), sorted(self.linter.severities.items()),
+            sorted(s.per_file_ignores.items()), sorted(s.allowlist), s.max_file_size, s.config_dir, s.root,
+        ))
+        return Cache(directory, material)
 
     def _guarded(self, path: str, work: Callable[[], FileResult]) -> FileResult:
         try:
@@ -228,15 +245,14 @@ class Workspace:
                 found.append(candidate)
         return found, missing
 
-    def lint_paths(self, paths: Sequence[str], on_file: Optional[Callable[[FileResult], None]] = None) -> RunResult:
+    def lint_paths(self, paths: Sequence[str], on_file: Optional[Callable[[FileResult], None]] = None,
+                   jobs: int = 0) -> RunResult:
+        from .runner import lint_candidates
+
         candidates, missing = self.candidates(paths)
-        run = RunResult(list(missing))
-        for candidate in candidates:
-            result = self.project_for(candidate.absolute).lint_file(candidate)
-            run.files.append(result)
-            if on_file is not None:
-                on_file(result)
-        return run
+        use_cache = self.overrides.cache is not False
+        results = lint_candidates(self, candidates, use_cache=use_cache, jobs=jobs, on_file=on_file)
+        return RunResult(list(missing) + results)
 
 
 def _is_fingerprint(value: str) -> bool:

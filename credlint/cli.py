@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lint files that .gitignore ignores")
     files.add_argument("--max-file-size", type=float, metavar="MB",
                        help="skip files larger than this (default: 5)")
+    perf = check.add_argument_group("performance")
+    perf.add_argument("--no-cache", action="store_true", help="do not read or write the results cache")
+    perf.add_argument("--cache-dir", metavar="DIR", help="where the cache lives (default: .credlint_cache in the repository)")
+    perf.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: one per CPU)")
     files.add_argument("--stdin-filename", metavar="PATH",
                        help="lint standard input as if it were the file at PATH (use '-' as the path)")
     check.set_defaults(handler=run_check)
@@ -148,6 +152,8 @@ def overrides_from_args(args: argparse.Namespace):
         respect_gitignore=False if not args.respect_gitignore else None,
         max_file_size=max_size,
         fail_on=args.fail_on,
+        cache=False if args.no_cache else None,
+        cache_dir=args.cache_dir,
     )
 
 
@@ -164,6 +170,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.config and not os.path.isfile(args.config):
         raise UsageError(f"--config {args.config}: no such file")
     workspace = Workspace(overrides_from_args(args), config_file=args.config, isolated=args.isolated)
+    progress = None
     if stdin:
         if args.force_exclude and workspace.excluded(args.stdin_filename):
             results = []
@@ -171,7 +178,7 @@ def run_check(args: argparse.Namespace) -> int:
             results = [workspace.lint_source(args.stdin_filename, sys.stdin.buffer.read())]
         project = workspace.project_for(args.stdin_filename)
     else:
-        results = workspace.lint_paths(paths).files
+        results = workspace.lint_paths(paths, on_file=progress, jobs=args.jobs).files
         project = workspace.project_for(paths[0])
 
     ctx = ReportContext(

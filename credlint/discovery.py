@@ -8,7 +8,9 @@ directory that is ignored is not entered. Pattern matching is pathspec's.
 """
 from __future__ import annotations
 
+import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -46,17 +48,29 @@ class ExcludeSpec:
 
     def __init__(self, base: str, patterns: Sequence[str]) -> None:
         self.base = os.path.abspath(base)
-        self.names = frozenset(p.rstrip("/") for p in patterns if not (_GLOB & set(p.rstrip("/"))))
-        rest = [p for p in patterns if _GLOB & set(p.rstrip("/"))]
+        names, name_globs, paths = set(), [], []
+        for pattern in patterns:
+            bare = pattern.rstrip("/")
+            if "/" in bare or bare.startswith("!"):
+                paths.append(pattern)  # anchored or negated: needs the relative path
+            elif _GLOB & set(bare):
+                name_globs.append(fnmatch.translate(bare))
+            else:
+                names.add(bare)
+        self.names = frozenset(names)
+        # gitignore: a pattern without a slash matches a name at any depth
+        self.name_regex = re.compile("|".join(name_globs)) if name_globs else None
         self.spec = None
-        if rest:
+        if paths:
             from pathspec import GitIgnoreSpec
 
-            self.spec = GitIgnoreSpec.from_lines(rest)
+            self.spec = GitIgnoreSpec.from_lines(paths)
 
     def excluded(self, absolute: str, is_dir: bool) -> bool:
         name = os.path.basename(absolute)
         if name in self.names:
+            return True
+        if self.name_regex is not None and self.name_regex.match(name):
             return True
         if self.spec is None:
             return False
@@ -216,6 +230,10 @@ def find_root(paths: Sequence[str]) -> str:
 
 def relative_to(root: str, absolute: str) -> str:
     """POSIX path relative to `root` (for fingerprints and the cache)."""
+    prefix = root.rstrip(os.sep) + os.sep
+    if absolute.startswith(prefix):  # the common case, without relpath's cost
+        rel = absolute[len(prefix):]
+        return rel if os.sep == "/" else rel.replace(os.sep, "/")
     try:
         rel = os.path.relpath(absolute, root)
     except ValueError:  # another drive on Windows

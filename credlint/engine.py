@@ -62,11 +62,9 @@ class Linter:
         if rules is not None:
             allowed = {r.id for r in rules}
             plan = [(r, a) for r, a in plan if r.id in allowed]
-        candidates = rules_that_may_match(data, [rule for rule, _ in plan])
-        if not candidates:
+        plan = rules_that_may_match(data, plan)
+        if not plan:
             return FileResult(path, file_type=file_type)
-        chosen = {rule.id for rule in candidates}
-        plan = [(rule, analyzer) for rule, analyzer in plan if rule.id in chosen]
         return self._analyze(path, key_path, data, file_type, plan)
 
     def oversized(self, path: str, size: int) -> FileResult:

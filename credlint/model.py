@@ -122,7 +122,7 @@ class Rule:
     docs: Docs
     match: Mapping[str, Mapping[str, Any]]  # file type -> {match kind: compiled options}
     fix: Mapping[str, Any] = field(default_factory=dict)  # file type -> fix options
-    triggers: Tuple[Any, ...] = ()  # prefilter.Clause objects
+    triggers: Mapping[str, Tuple[Any, ...]] = field(default_factory=dict)  # block -> prefilter.Clauses; () runs always
     supersedes: Tuple[str, ...] = ()
     examples_valid: Tuple[Example, ...] = ()
     examples_invalid: Tuple[Example, ...] = ()

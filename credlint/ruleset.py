@@ -227,8 +227,8 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
     if not isinstance(match, dict) or not match:
         raise doc.error(("match",), "'match' maps file types to one match kind each")
     blocks: Dict[str, object] = {}
-    derived: List[Clause] = []
-    underivable = False
+    triggers: Dict[str, Tuple[Clause, ...]] = {}
+    explicit = data.get("triggers")
     for file_type, block in match.items():
         path = ("match", file_type)
         if not languages.known(file_type):
@@ -239,15 +239,22 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
         analyzer = languages.analyzer(file_type)
         compiled = analyzer.compile_match(kind, options or {}, CompileContext(library, doc, path + (kind,)))
         blocks[file_type] = compiled
-        clauses = analyzer.derive_triggers(compiled, library)
-        underivable = underivable or not clauses
-        derived.extend(clauses)
-    if "triggers" in data:
-        triggers = [Clause.from_spec(spec) for spec in data["triggers"]]
-    elif underivable:
-        triggers = []  # a block that cannot be prefiltered: the rule runs on every file
-    else:
-        triggers = simplify(derived)
+        # Explicit triggers (for all blocks, or per block) win over derived ones;
+        # a block with neither runs on every file of its type.
+        if isinstance(explicit, list):
+            specs = explicit
+        elif isinstance(explicit, dict) and file_type in explicit:
+            specs = explicit[file_type]
+        else:
+            specs = None
+        if specs is not None:
+            triggers[file_type] = tuple(Clause.from_spec(spec) for spec in specs)
+        else:
+            triggers[file_type] = tuple(simplify(analyzer.derive_triggers(compiled, library)))
+    if isinstance(explicit, dict):
+        for file_type in explicit:
+            if file_type not in blocks:
+                raise doc.error(("triggers", file_type), f"triggers for {file_type!r} but no match block for it")
     fixes: Dict[str, dict] = {}
     for file_type, options in (data.get("fix") or {}).items():
         path = ("fix", file_type)
@@ -272,7 +279,7 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
         ),
         match={ft: {"kind": c.kind} for ft, c in blocks.items()},
         fix=fixes,
-        triggers=tuple(triggers),
+        triggers=triggers,
         supersedes=tuple(data.get("supersedes", ())),
         examples_valid=_examples(doc, "valid"),
         examples_invalid=_examples(doc, "invalid"),

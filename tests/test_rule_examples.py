@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from credlint import filetypes
 from credlint.prefilter import rules_that_may_match
 from credlint.ruleset import load_rules
 
@@ -33,7 +34,10 @@ def test_valid_example_is_not_reported(rule, example, lint):
 
 @pytest.mark.parametrize("rule,example", list(_cases("invalid")))
 def test_prefilter_keeps_every_invalid_example(rule, example):
-    assert rule in rules_that_may_match(example.code.encode("utf-8"), [rule]), (
+    data = example.code.encode("utf-8")
+    file_type = filetypes.detect(example.filename or "example.py", data)
+    block = file_type if file_type in rule.match else "any"
+    assert rules_that_may_match(data, [(rule, block)]), (
         f"{rule.source}:{example.source_line}: the rule's triggers would skip this example"
     )
 

@@ -116,9 +116,14 @@ def derive_triggers(compiled: Compiled, library) -> List[Clause]:
         else:
             tokens.update(_tail(c) for c in group.callees)
         if set(group.parameters[:3]) & set(group.credentials):
+            # Positional credentials have no keyword to look for: require the
+            # callee's name and its SDK module as a word (`boto` must not match
+            # `botocore`). The regex starts with a literal (fast to scan for)
+            # and runs only where both tokens occur.
             for callee in group.callees:
                 root, tail = callee.split(".", 1)[0], _tail(callee)
-                clauses.append(Clause(all=(root.encode(), tail.encode())))
+                word = re.compile(re.escape(root.encode()) + rb"(?![0-9A-Za-z_])")
+                clauses.append(Clause(all=(tail.encode(), root.encode()), regex=word))
     clauses.insert(0, Clause(any=tuple(sorted(t.encode() for t in tokens if t))))
     return _dedupe(clauses)
 
@@ -131,7 +136,7 @@ def _tail(callee: str) -> str:
 def _dedupe(clauses: List[Clause]) -> List[Clause]:
     seen, out = set(), []
     for clause in clauses:
-        key = (clause.any, clause.all)
+        key = (clause.any, clause.all, clause.regex.pattern if clause.regex else None)
         if key not in seen:
             seen.add(key)
             out.append(clause)

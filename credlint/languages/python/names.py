@@ -54,6 +54,13 @@ class Scope:
     def bind(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)
 
+    def ordered(self, name: str) -> Optional[List[Binding]]:
+        """Bindings of `name` in source order (the walk records them in any order)."""
+        bindings = self.bindings.get(name)
+        if bindings and len(bindings) > 1:
+            bindings.sort(key=lambda b: b.pos)
+        return bindings
+
     @property
     def class_scope(self) -> Optional["Scope"]:
         parent = self.parent
@@ -109,22 +116,25 @@ class ModuleModel:
     # -- building ------------------------------------------------------------
 
     def _walk(self) -> None:
-        iter_child = ast.iter_child_nodes
-        Call, Name, Constant = ast.Call, ast.Name, ast.Constant
+        """One pass over the tree. Children are visited in any order (bindings
+        are sorted by position before the first lookup); leaves that can hold
+        nothing of interest (names, constants, operators) are never pushed."""
+        Call, Constant = ast.Call, ast.Constant
         calls, candidates = self.calls, self.candidates
+        children = _children
         # stack items: (node, scope, in_except, in_lambda)
-        stack: List[tuple] = [(child, self.module, False, False) for child in reversed(self.tree.body)]
+        stack: List[tuple] = [(child, self.module, False, False) for child in self.tree.body]
+        push = stack.append
         statements: Dict[int, ast.stmt] = {}
         while stack:
-            node, scope, in_except, in_lambda = stack.pop()
+            item = stack.pop()
+            node, scope, in_except, in_lambda = item
             cls = node.__class__
             if cls is Call:
                 calls.append(CallSite(node, scope, statements.pop(id(node), None), in_lambda))
                 for kw in node.keywords:
                     if kw.arg is not None and _long_string(kw.value):
                         candidates.append(Candidate(kw.arg, kw.value, scope))
-            elif cls is Name or cls is Constant:
-                continue
             elif cls is ast.Expr:
                 if node.value.__class__ is Call:
                     statements[id(node.value)] = node
@@ -158,7 +168,7 @@ class ModuleModel:
                     kind = IMPORT if qualified else OTHER
                     scope.bind(Binding(alias.asname or alias.name, _pos(node), kind, qualified, scope, in_except))
                 continue
-            elif cls in _FUNCTIONS:
+            elif cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
                 scope.bind(Binding(node.name, _pos(node), DEF, node, scope, in_except))
                 inner = Scope("function", node, scope)
                 self.scopes[id(node)] = inner
@@ -169,32 +179,39 @@ class ModuleModel:
                         isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list
                     ):
                         inner.self_name = positional[0].arg
-                outer = [(d, scope, in_except, in_lambda) for d in node.decorator_list]
-                outer += [(d, scope, in_except, in_lambda) for d in node.args.defaults]
-                outer += [(d, scope, in_except, in_lambda) for d in node.args.kw_defaults if d is not None]
-                if node.returns is not None:
-                    outer.append((node.returns, scope, in_except, in_lambda))
-                stack.extend(outer)
-                stack.extend((c, inner, False, False) for c in reversed(node.body))
+                for d in node.decorator_list:
+                    push((d, scope, in_except, in_lambda))
+                for d in node.args.defaults:
+                    push((d, scope, in_except, in_lambda))
+                for d in node.args.kw_defaults:
+                    if d is not None:
+                        push((d, scope, in_except, in_lambda))
+                for c in node.body:
+                    push((c, inner, False, False))
                 continue
             elif cls is ast.ClassDef:
                 scope.bind(Binding(node.name, _pos(node), DEF, node, scope, in_except))
                 inner = Scope("class", node, scope)
-                stack.extend((d, scope, in_except, in_lambda) for d in node.decorator_list + node.bases)
-                stack.extend((k.value, scope, in_except, in_lambda) for k in node.keywords)
-                stack.extend((c, inner, False, in_lambda) for c in reversed(node.body))
+                for d in node.decorator_list + node.bases:
+                    push((d, scope, in_except, in_lambda))
+                for k in node.keywords:
+                    push((k.value, scope, in_except, in_lambda))
+                for c in node.body:
+                    push((c, inner, False, in_lambda))
                 continue
             elif cls is ast.Lambda:
                 inner = Scope("lambda", node, scope)
                 self._bind_params(node.args, inner, scope)
-                stack.extend((d, scope, in_except, in_lambda) for d in node.args.defaults)
-                stack.append((node.body, inner, False, True))
+                for d in node.args.defaults:
+                    push((d, scope, in_except, in_lambda))
+                push((node.body, inner, False, True))
                 continue
             elif cls in _COMPREHENSIONS:
                 inner = Scope("comprehension", node, scope)
                 for gen in node.generators:
                     self._bind_target(gen.target, None, inner, False)
-                stack.extend((c, inner, False, True) for c in iter_child(node))
+                for c in children(node):
+                    push((c, inner, False, True))
                 continue
             elif cls is ast.Return:
                 if node.value is not None:
@@ -202,17 +219,20 @@ class ModuleModel:
             elif cls is ast.For or cls is ast.AsyncFor:
                 self._bind_target(node.target, None, scope, in_except)
             elif cls is ast.With or cls is ast.AsyncWith:
-                for item in node.items:
-                    if item.optional_vars is not None:
-                        self._bind_target(item.optional_vars, None, scope, in_except)
+                for w in node.items:
+                    if w.optional_vars is not None:
+                        self._bind_target(w.optional_vars, None, scope, in_except)
             elif cls is ast.ExceptHandler:
                 if node.name:
                     scope.bind(Binding(node.name, _pos(node), OTHER, None, scope, True))
-                stack.extend((c, scope, True, in_lambda) for c in reversed(list(iter_child(node))))
+                for c in children(node):
+                    push((c, scope, True, in_lambda))
                 continue
             elif cls is ast.Global:
                 scope.globals.update(node.names)
-            stack.extend((c, scope, in_except, in_lambda) for c in reversed(list(iter_child(node))))
+                continue
+            for c in children(node):
+                push((c, scope, in_except, in_lambda))
 
     def _bind_params(self, args: ast.arguments, inner: Scope, outer: Scope) -> None:
         positional = args.posonlyargs + args.args
@@ -278,7 +298,7 @@ class ModuleModel:
             if current.kind == "class" and not own:
                 current = current.parent
                 continue
-            bindings = current.bindings.get(name)
+            bindings = current.ordered(name)
             if bindings:
                 ordered = own and current.kind != "comprehension"
                 chosen = _choose(bindings, pos if ordered else None)
@@ -300,7 +320,41 @@ class ModuleModel:
         cls_scope = function.class_scope
         if cls_scope is None:
             return None
-        return _choose(cls_scope.attrs.get(attr) or [], None)
+        return _choose(sorted(cls_scope.attrs.get(attr) or [], key=lambda b: b.pos), None)
+
+
+# Nodes the walk never needs to enter: they cannot contain a call, a binding
+# or a string worth judging on their own.
+_LEAVES = frozenset(
+    [ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias,
+     ast.Nonlocal]
+    + ast.operator.__subclasses__() + ast.boolop.__subclasses__() + ast.cmpop.__subclasses__()
+    + ast.unaryop.__subclasses__()
+)
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_ignores"})
+_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _children(node: ast.AST) -> List[ast.AST]:
+    """Child nodes worth visiting; faster than ast.iter_child_nodes because
+    it skips leaves and context/operator fields without creating generators."""
+    cls = node.__class__
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(n for n in cls._fields if n not in _SKIPPED_FIELDS)
+    out = []
+    leaves = _LEAVES
+    for name in names:
+        value = getattr(node, name, None)
+        if value is None:
+            continue
+        if value.__class__ is list:
+            for child in value:
+                if child is not None and child.__class__ not in leaves and isinstance(child, ast.AST):
+                    out.append(child)
+        elif value.__class__ not in leaves and isinstance(value, ast.AST):
+            out.append(value)
+    return out
 
 
 def _choose(bindings: List[Binding], pos: Optional[Pos]) -> Optional[Binding]:
