@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass, field, replace
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .config import Config, ConfigError, config_in, load_config
@@ -27,9 +26,9 @@ class UsageError(Exception):
     """Bad input from the user (unknown rule, bad option value, bad config): exit 2."""
 
 
-@dataclass
 class RunResult:
-    files: List[FileResult] = field(default_factory=list)
+    def __init__(self, files: Optional[List[FileResult]] = None) -> None:
+        self.files: List[FileResult] = files if files is not None else []
 
     @property
     def findings(self) -> List[Finding]:
@@ -139,15 +138,15 @@ class Project:
         """This configuration's results cache, or None when caching is off."""
         if not self.settings.cache:
             return None
-        from .cache import Cache
+        from .cache import Cache, default_directory
 
         s = self.settings
-        directory = s.cache_dir or os.environ.get("CREDLINT_CACHE_DIR") or os.path.join(s.root, ".credlint_cache")
+        directory = s.cache_dir or default_directory(s.root)
         material = repr((
             self.ruleset.digest, sorted(r.id for r in self.rules), sorted(self.linter.severities.items()),
             sorted(s.per_file_ignores.items()), sorted(s.allowlist), s.max_file_size, s.config_dir, s.root,
         ))
-        return Cache(directory, material)
+        return Cache(directory, material, in_project=bool(s.cache_dir))
 
     def _guarded(self, path: str, work: Callable[[], FileResult]) -> FileResult:
         try:
@@ -159,7 +158,7 @@ class Project:
             return FileResult(path, notices=(Notice(path, message, level="error"),), skipped=True)
         if self._allowed_fingerprints and result.findings:
             kept = tuple(f for f in result.findings if f.fingerprint not in self._allowed_fingerprints)
-            result = replace(result, findings=kept)
+            result = result._replace(findings=kept)
         return result
 
 

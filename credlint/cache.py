@@ -1,85 +1,84 @@
 """Results cache: a file whose content, credlint version, rules and settings
 have not changed is not linted again.
 
-One pickle per (credlint code, rule set, settings) under `.credlint_cache/`
-(which ignores itself in git). Entries are keyed by path and validated by the
-content hash; size and mtime only let an unchanged file skip being read.
-Like git's index, an entry written in the same second as the file's mtime is
-"racy" and is always verified by hash. Writes go to a temporary file that
-replaces the cache atomically, so two concurrent runs never corrupt it: the
-last one to finish wins.
+One signed JSON document per (credlint code, rule set, settings), by default
+in the user's cache directory (a repository cannot plant one; see
+signing.py), or in `--cache-dir` / `cache-dir`, which then ignores itself in
+git. Entries are keyed by path and validated by content hash; size and mtime
+only let an unchanged file skip being read. Like git's index, an entry written
+in the same second as the file's mtime is "racy" and is verified by hash.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
 import time
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
-from . import __version__
-from .model import FileResult
+from . import __version__, signing
+from .model import FileResult, Finding, FixPlan, Notice, Span
 
-FORMAT = 1
+FORMAT = 2
 RACY_WINDOW_NS = 2_000_000_000
-
-Entry = Tuple[int, int, str, FileResult]  # mtime_ns, size, content hash, result
 
 
 def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _code_fingerprint() -> str:
-    """credlint's own code: a development checkout that changes invalidates the
-    cache even when the version number does not."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    h = hashlib.sha256(__version__.encode())
-    for directory, _, files in sorted(os.walk(package)):
-        for name in sorted(files):
-            if name.endswith((".py", ".json")):
-                st = os.stat(os.path.join(directory, name))
-                h.update(f"{name}:{st.st_size}:{st.st_mtime_ns};".encode())
-    return h.hexdigest()
+_code: Optional[str] = None
+
+
+def code_fingerprint() -> str:
+    """credlint's own code: a development checkout that changes invalidates
+    caches even when the version number does not."""
+    global _code
+    if _code is None:
+        package = os.path.dirname(os.path.abspath(__file__))
+        h = hashlib.sha256(__version__.encode())
+        for directory, _, files in sorted(os.walk(package)):
+            for name in sorted(files):
+                if name.endswith((".py", ".json")):
+                    st = os.stat(os.path.join(directory, name))
+                    h.update(f"{directory}/{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        _code = h.hexdigest()
+    return _code
+
+
+def default_directory(root: str) -> str:
+    project = hashlib.sha256(os.path.abspath(root).encode()).hexdigest()[:16]
+    return os.path.join(signing.user_cache_dir(), "results", project)
 
 
 class Cache:
-    def __init__(self, directory: str, key_material: str) -> None:
+    def __init__(self, directory: str, key_material: str, in_project: bool = False) -> None:
         self.directory = directory
-        key = hashlib.sha256(f"{FORMAT}\0{_code_fingerprint()}\0{key_material}".encode()).hexdigest()[:20]
-        self.path = os.path.join(directory, f"v{FORMAT}", f"{key}.pickle")
-        self.entries: Dict[str, Entry] = {}
+        self.in_project = in_project
+        key = hashlib.sha256(f"{FORMAT}\0{code_fingerprint()}\0{key_material}".encode()).hexdigest()[:20]
+        self.path = os.path.join(directory, f"v{FORMAT}", f"{key}.json")
+        self.entries: Dict[str, list] = {}
         self.written_ns = 0
         self.dirty = False
-        self._load()
-
-    def _load(self) -> None:
-        try:
-            with open(self.path, "rb") as handle:
-                written_ns, entries = pickle.load(handle)
-            if isinstance(entries, dict):
-                self.entries, self.written_ns = entries, written_ns
-        except FileNotFoundError:
-            pass
-        except Exception:  # a corrupt or foreign cache is rebuilt, never trusted
-            self.entries = {}
+        document = signing.load(self.path)
+        if isinstance(document, dict) and isinstance(document.get("entries"), dict):
+            self.entries = document["entries"]
+            self.written_ns = int(document.get("written_ns", 0))
 
     def lookup(self, key: str, stat: os.stat_result) -> Optional[Tuple[str, FileResult]]:
-        """Without reading the file: a result when size and mtime match and the
-        entry is not racy. Returns (hash, result) or None."""
+        """Without reading the file: the result when size and mtime match and
+        the entry is not racy."""
         entry = self.entries.get(key)
         if entry is None:
             return None
         mtime, size, digest, result = entry
         if size == stat.st_size and mtime == stat.st_mtime_ns and mtime < self.written_ns - RACY_WINDOW_NS:
-            return digest, result
+            return digest, result_from_json(result)
         return None
 
     def lookup_content(self, key: str, digest: str) -> Optional[FileResult]:
         entry = self.entries.get(key)
         if entry is not None and entry[2] == digest:
-            return entry[3]
+            return result_from_json(entry[3])
         return None
 
     def store(self, key: str, stat: os.stat_result, digest: str, result: FileResult) -> None:
@@ -87,29 +86,67 @@ class Cache:
             return  # an internal error must be retried, not remembered
         old = self.entries.get(key)
         if old is None or old[0] != stat.st_mtime_ns or old[2] != digest:
-            self.entries[key] = (stat.st_mtime_ns, stat.st_size, digest, result)
+            self.entries[key] = [stat.st_mtime_ns, stat.st_size, digest, result_to_json(result)]
             self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:
             return
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        if self.in_project:
             _mark_cache_dir(self.directory)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((time.time_ns(), self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only checkout simply runs without a cache
+        signing.dump(self.path, {"written_ns": time.time_ns(), "entries": self.entries})
 
 
 def _mark_cache_dir(directory: str) -> None:
-    gitignore = os.path.join(directory, ".gitignore")
-    if not os.path.exists(gitignore):
-        with open(gitignore, "w", encoding="utf-8") as handle:
-            handle.write("# Created by credlint: this directory is a cache.\n*\n")
-    tag = os.path.join(directory, "CACHEDIR.TAG")
-    if not os.path.exists(tag):
-        with open(tag, "w", encoding="utf-8") as handle:
-            handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# credlint cache: https://bford.info/cachedir/\n")
+    try:
+        os.makedirs(directory, exist_ok=True)
+        gitignore = os.path.join(directory, ".gitignore")
+        if not os.path.exists(gitignore):
+            with open(gitignore, "w", encoding="utf-8") as handle:
+                handle.write("# Created by credlint: this directory is a cache.\n*\n")
+        tag = os.path.join(directory, "CACHEDIR.TAG")
+        if not os.path.exists(tag):
+            with open(tag, "w", encoding="utf-8") as handle:
+                handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# credlint cache: https://bford.info/cachedir/\n")
+    except OSError:
+        pass
+
+
+# -- FileResult <-> JSON ---------------------------------------------------------
+
+
+def _span(s: Span) -> list:
+    return [s.line, s.column, s.end_line, s.end_column]
+
+
+def result_to_json(r: FileResult) -> Dict[str, Any]:
+    out: Dict[str, Any] = {"p": r.path, "t": r.file_type}
+    if r.skipped:
+        out["s"] = 1
+    if r.notices:
+        out["n"] = [[n.message, n.line, n.level] for n in r.notices]
+    if r.findings:
+        out["f"] = [_finding_to_json(f) for f in r.findings]
+    return out
+
+
+def _finding_to_json(f: Finding) -> list:
+    plan = f.fix_plan
+    return [f.rule_id, f.rule_name, f.severity, _span(f.span), f.message, f.fingerprint, list(f.snippet),
+            None if plan is None else [plan.op, plan.applicability, plan.title, _span(plan.target),
+                                       list(plan.arguments), list(plan.splats)]]
+
+
+def result_from_json(d: Dict[str, Any]) -> FileResult:
+    path = d["p"]
+    findings = []
+    for rule_id, name, severity, span, message, fingerprint, snippet, plan in d.get("f", ()):
+        findings.append(Finding(
+            rule_id=rule_id, rule_name=name, severity=severity, path=path, span=Span(*span), message=message,
+            fingerprint=fingerprint, snippet=tuple(snippet),
+            fix_plan=None if plan is None else FixPlan(plan[0], plan[1], plan[2], Span(*plan[3]),
+                                                       tuple(plan[4]), tuple(plan[5])),
+        ))
+    notices = tuple(Notice(path, message, line, level) for message, line, level in d.get("n", ()))
+    return FileResult(path, tuple(findings), notices, d.get("t", ""), bool(d.get("s")))
+

@@ -16,19 +16,13 @@ key, with a suggestion for likely typos.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
-from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from .redaction import mask_key_shapes
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9/3.10
-    import tomli as tomllib
 
 CONFIG_NAMES = (".credlint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info")
@@ -68,8 +62,7 @@ KEYS: Dict[str, Tuple[Callable[[Any], bool], str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     path: Optional[str]  # None: no config file, defaults only
     directory: str
     values: Dict[str, Any]
@@ -124,6 +117,10 @@ def config_in(directory: str) -> Optional[str]:
 def load_config(path: Optional[str], fallback_dir: str = ".") -> Config:
     if path is None:
         return Config(None, os.path.abspath(fallback_dir), {})
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.9/3.10
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -143,6 +140,8 @@ def load_config(path: Optional[str], fallback_dir: str = ".") -> Config:
     for key, value in table.items():
         where = f"{path}:{_line_of(text, key)}" if _line_of(text, key) else path
         if key not in KEYS:
+            import difflib
+
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(KEYS)}"
             raise ConfigError(f"{where}: {prefix}unknown key {key!r}{hint}")

@@ -11,9 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 DEFAULT_EXCLUDE = (
     ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".svn", ".mypy_cache", ".nox",
@@ -31,8 +29,7 @@ BINARY_SUFFIXES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     path: str  # as shown to the user
     absolute: str
     explicit: bool  # named on the command line (or by pre-commit)
@@ -237,5 +234,5 @@ def relative_to(root: str, absolute: str) -> str:
     try:
         rel = os.path.relpath(absolute, root)
     except ValueError:  # another drive on Windows
-        return Path(absolute).as_posix()
-    return Path(rel).as_posix()
+        rel = absolute
+    return rel.replace(os.sep, "/")

@@ -8,15 +8,16 @@ stop here.
 """
 from __future__ import annotations
 
-import string
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from . import filetypes, languages
-from .languages.base import AnalysisResult, RawFinding
 from .model import FileResult, Finding, Notice, Rule, Span
 from .prefilter import rules_that_may_match
 from .redaction import fingerprint, mask, redact_text
 from .ruleset import RuleSet
+
+if TYPE_CHECKING:
+    from .languages.base import AnalysisResult, RawFinding
 from .source import DecodeError, Source, looks_binary
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -80,7 +81,7 @@ class Linter:
         for rule, analyzer in plan:
             by_analyzer.setdefault(analyzer, []).append(rule)
         source: Optional[Source] = None
-        results: List[AnalysisResult] = []
+        results: List["AnalysisResult"] = []
         fallback: List[Rule] = []
         for analyzer_name, rules in by_analyzer.items():
             if analyzer_name == "any":
@@ -92,7 +93,7 @@ class Linter:
                 fallback.extend(rules)
                 continue
             analyzer = languages.analyzer(analyzer_name)
-            result = analyzer.analyze(source, [(r, self.ruleset.compiled[(r.id, analyzer_name)]) for r in rules],
+            result = analyzer.analyze(source, [(r, self.ruleset.compiled(r, analyzer_name)) for r in rules],
                                       self.ruleset.library)
             results.append(result)
             notices.extend(Notice(path, message) for message in result.notices)
@@ -102,7 +103,7 @@ class Linter:
             if source is None or not results:
                 source = Source.for_text(path, data)
             text = languages.analyzer("any")
-            results.append(text.analyze(source, [(r, self.ruleset.compiled[(r.id, "any")]) for r in text_rules],
+            results.append(text.analyze(source, [(r, self.ruleset.compiled(r, "any")) for r in text_rules],
                                         self.ruleset.library))
         raw = [f for result in results for f in result.findings]
         secrets = [s for result in results for s in result.secrets]
@@ -164,6 +165,8 @@ class _Blank(dict):
 
 
 def _format(template: str, values: Dict[str, str]) -> str:
+    import string
+
     try:
         return string.Formatter().vformat(template, (), _Blank(values))
     except (ValueError, IndexError, AttributeError):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from .keypolicy import KeyPolicy, compile_policy
 from .yamlsource import Located
 
 KINDS = ("key-policy", "python-sdk")
@@ -16,7 +15,7 @@ class Library:
     def __init__(self) -> None:
         self.docs: Dict[str, List[Located]] = {kind: [] for kind in KINDS}
         self.cache: Dict[str, Any] = {}
-        self._policy: Optional[KeyPolicy] = None
+        self._policy = None
         self._python_sdk = None
         self.allowlist: frozenset = frozenset()
 
@@ -26,8 +25,10 @@ class Library:
             raise doc.error(("kind",), f"shared documents need 'kind: {' | '.join(KINDS)}', not {kind!r}")
         self.docs[kind].append(doc)
 
-    def policy(self) -> KeyPolicy:
+    def policy(self):
         if self._policy is None:
+            from .keypolicy import KeyPolicy, compile_policy
+
             docs = self.docs["key-policy"]
             if not docs:
                 raise RuntimeError("no key-policy document: the built-in rules are incomplete")

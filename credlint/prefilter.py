@@ -15,14 +15,12 @@ regex alternation of the same tokens (measured: 0.3 s vs 0.45 s on 49 MB).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Pattern, Sequence, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Optional, Pattern, Sequence, Tuple
 
 from .model import Rule
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):
     any: Tuple[bytes, ...] = ()
     all: Tuple[bytes, ...] = ()
     regex: Optional[Pattern[bytes]] = None

@@ -1,28 +1,27 @@
-"""Load, validate and compile rule files.
+"""Load the rules: built-in ones (shipped in the wheel from the top-level
+`rules/`) and a user's `extra-rules` directories.
 
-Built-in rules ship in the wheel (`credlint/_rules`, from the top-level
-`rules/` directory) and are validated against the JSON Schema by the test
-suite; user rules (`extra-rules`) are validated on every load. Either way a
-broken rule is reported as `file:line: what is wrong`, never a traceback.
+The first load of a set of rule files parses, validates and compiles them
+all, so a broken rule is reported at once as `file:line: what is wrong`. It
+then writes a signed JSON index of the result (keyed by the files' content
+and credlint's code). Later runs read the index instead: no YAML import, and
+match blocks compile only when a file first needs them. A clean pre-commit
+run therefore never imports the Python analyzer at all.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-from importlib import resources
-from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from . import languages
-from .languages.base import CompileContext
+from . import signing
 from .library import Library
 from .model import Docs, Example, Rule
-from .prefilter import Clause, simplify
-from .redaction import mask_key_shapes
-from .yamlsource import Located, YamlError, load
+from .prefilter import Clause
+from .yamlsource import Located, YamlError
 
 RULE_SUFFIXES = (".yaml", ".yml")
+INDEX_FORMAT = 1
 
 
 class RuleError(Exception):
@@ -33,35 +32,52 @@ class RuleError(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
-def builtin_rules_dir() -> Path:
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def builtin_rules_dir() -> str:
     """The rules inside the installed wheel, or the checkout's `rules/`."""
-    try:
+    for candidate in (os.path.join(_HERE, "_rules"), os.path.join(os.path.dirname(_HERE), "rules")):
+        if os.path.isdir(candidate):
+            return candidate
+    try:  # pragma: no cover - a zipped install
+        from importlib import resources
+
         packaged = resources.files("credlint") / "_rules"
         if packaged.is_dir():
-            return Path(str(packaged))
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+            return str(packaged)
+    except (ModuleNotFoundError, TypeError):
         pass
-    checkout = Path(__file__).resolve().parent.parent / "rules"
-    if checkout.is_dir():
-        return checkout
     raise RuntimeError("credlint's built-in rules are missing: reinstall credlint")
 
 
-def schema_path() -> Path:
-    return Path(__file__).resolve().parent / "schemas" / "rule.schema.json"
+def schema_path() -> str:
+    return os.path.join(_HERE, "schemas", "rule.schema.json")
 
 
 class RuleSet:
-    def __init__(self, rules: List[Rule], library: Library, compiled: Dict[Tuple[str, str], object],
-                 digest: str) -> None:
+    def __init__(self, rules: List[Rule], library: Library, digest: str,
+                 compiled: Optional[Dict[Tuple[str, str], object]] = None) -> None:
         self.rules = rules
         self.library = library
-        self.compiled = compiled  # (rule id, file type) -> languages.base.Compiled
         self.digest = digest
-        self._by_name = {}
+        self._compiled = dict(compiled or {})
+        self._by_name: Dict[str, Rule] = {}
         for rule in rules:
             self._by_name[rule.id.upper()] = rule
             self._by_name[rule.name] = rule
+
+    def compiled(self, rule: Rule, file_type: str):
+        """The rule's match block for a file type, compiled by its analyzer."""
+        key = (rule.id, file_type)
+        block = self._compiled.get(key)
+        if block is None:
+            from .rulefile import compile_block
+
+            spec = rule.match[file_type]
+            doc = Located(rule.source, {}, {})
+            block = self._compiled[key] = compile_block(doc, self.library, file_type, spec["kind"], spec["options"])
+        return block
 
     def get(self, name: str) -> Optional[Rule]:
         return self._by_name.get(name) or self._by_name.get(name.upper())
@@ -88,182 +104,141 @@ class RuleSet:
         return [r for r in self.rules if r.id in out]
 
 
-def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = ()) -> RuleSet:
-    library = Library()
-    library.allowlist = frozenset(allowlist)
+# -- loading -----------------------------------------------------------------------
+
+
+def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = (), use_index: bool = True) -> RuleSet:
     errors: List[YamlError] = []
-    located: List[Tuple[Located, bool]] = []
-    digest = hashlib.sha256()
-    directories = [(builtin_rules_dir(), True)] + [(Path(d), False) for d in extra_dirs]
-    for directory, builtin in directories:
-        if not directory.is_dir():
+    files: List[Tuple[str, bool, bool, str]] = []  # display name, shared, builtin, text
+    digest = hashlib.sha256(f"{INDEX_FORMAT}".encode())
+    for directory, builtin in [(builtin_rules_dir(), True)] + [(d, False) for d in extra_dirs]:
+        if not os.path.isdir(directory):
             errors.append(YamlError(str(directory), 1, "extra-rules directory does not exist"))
             continue
         for path, shared in _rule_files(directory):
             try:
-                text = path.read_text(encoding="utf-8")
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
             except (OSError, UnicodeDecodeError) as exc:
-                errors.append(YamlError(str(path), 1, f"cannot read: {exc}"))
+                errors.append(YamlError(path, 1, f"cannot read: {exc}"))
                 continue
-            digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
-            try:
-                doc = load(text, _display(path, builtin))
-                if shared:
-                    library.add(doc)
-                else:
-                    located.append((doc, builtin))
-            except YamlError as exc:
-                errors.append(exc)
+            name = _display(path, builtin)
+            digest.update(f"{name}\0{int(shared)}{int(builtin)}\0".encode() + text.encode() + b"\0")
+            files.append((name, shared, builtin, text))
+    if errors:
+        raise RuleError(errors)
+    key = digest.hexdigest()
+    library = Library()
+    library.allowlist = frozenset(allowlist)
+    index_path = _index_path(key) if use_index else None
+    if index_path:
+        ruleset = _from_index(index_path, library, key)
+        if ruleset is not None:
+            return ruleset
+    ruleset, document = _full_load(files, library, key)
+    if index_path:
+        signing.dump(index_path, document)
+    return ruleset
+
+
+def _index_path(key: str) -> Optional[str]:
+    from .cache import code_fingerprint
+
+    name = hashlib.sha256(f"{key}\0{code_fingerprint()}".encode()).hexdigest()[:24]
+    return os.path.join(signing.user_cache_dir(), "rules", f"{name}.json")
+
+
+def _full_load(files, library: Library, key: str):
+    from .rulefile import compile_rule, validate_against_schema
+    from .yamlsource import load
+
+    errors: List[YamlError] = []
+    rule_docs: List[Tuple[Located, bool]] = []
+    shared_docs = []
+    for name, shared, builtin, text in files:
+        try:
+            doc = load(text, name)
+            if shared:
+                library.add(doc)
+                shared_docs.append((name, doc.data))
+            else:
+                rule_docs.append((doc, builtin))
+        except YamlError as exc:
+            errors.append(exc)
     rules: List[Rule] = []
     compiled: Dict[Tuple[str, str], object] = {}
+    indexed = []
     if not errors:
-        for doc, builtin in located:
+        for doc, builtin in rule_docs:
             try:
-                if not builtin:
+                if not builtin:  # built-in rules are checked against the schema by the test suite
                     problems = validate_against_schema(doc)
                     if problems:
                         errors.extend(problems)
                         continue
                 rule, blocks = compile_rule(doc, library)
-                rules.append(rule)
-                for file_type, block in blocks.items():
-                    compiled[(rule.id, file_type)] = block
             except YamlError as exc:
                 errors.append(exc)
+                continue
+            rules.append(rule)
+            compiled.update(((rule.id, ft), block) for ft, block in blocks.items())
+            indexed.append({
+                "file": doc.file,
+                "data": doc.data,
+                "lines": example_lines(doc),
+                "triggers": {ft: [_clause_to_json(c) for c in clauses] for ft, clauses in rule.triggers.items()},
+            })
     if not errors:
-        errors.extend(_duplicates(rules, located))
+        errors.extend(_duplicates(rules))
     if errors:
         raise RuleError(errors)
     rules.sort(key=lambda r: r.id)
-    return RuleSet(rules, library, compiled, digest.hexdigest())
+    document = {"key": key, "shared": shared_docs, "rules": indexed}
+    return RuleSet(rules, library, key, compiled), document
 
 
-def _display(path: Path, builtin: bool) -> str:
-    return f"rules/{path.parent.name + '/' if path.parent.name == 'shared' else ''}{path.name}" if builtin else str(path)
-
-
-def _rule_files(directory: Path):
-    for entry in sorted(directory.iterdir()):
-        if entry.is_file() and entry.suffix in RULE_SUFFIXES:
-            yield entry, False
-    shared = directory / "shared"
-    if shared.is_dir():
-        for entry in sorted(shared.iterdir()):
-            if entry.is_file() and entry.suffix in RULE_SUFFIXES:
-                yield entry, True
-
-
-def _duplicates(rules: List[Rule], located) -> List[YamlError]:
-    errors = []
-    seen: Dict[str, Rule] = {}
-    for rule in rules:
-        for key in (rule.id, rule.name):
-            if key in seen:
-                errors.append(YamlError(rule.source, 1, f"{key!r} is already defined in {seen[key].source}"))
-            seen[key] = rule
-    return errors
-
-
-# -- validation ------------------------------------------------------------------
-
-
-def validate_against_schema(doc: Located) -> List[YamlError]:
-    """Structural problems, each at the line of the offending value."""
+def _from_index(path: str, library: Library, key: str) -> Optional[RuleSet]:
+    document = signing.load(path)
+    if not isinstance(document, dict) or document.get("key") != key:
+        return None
     try:
-        import jsonschema
-    except ImportError:  # pragma: no cover - jsonschema is a dependency
-        return []
-    schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    validator = jsonschema.Draft202012Validator(schema)
-    problems = []
-    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
-        path, message = _describe(error)
-        where = ".".join(str(p) for p in path) or "(top level)"
-        problems.append(doc.error(path, f"{where}: {mask_key_shapes(message)}"))
-    return problems
+        for name, data in document["shared"]:
+            library.add(Located(name, data, {}))
+        rules = []
+        for item in document["rules"]:
+            triggers = {ft: tuple(Clause.from_spec(spec) for spec in specs) for ft, specs in item["triggers"].items()}
+            rules.append(build_rule(item["data"], item["file"], triggers, item["lines"]))
+    except (KeyError, TypeError, ValueError, YamlError):
+        return None  # an index from another version: rebuild it
+    rules.sort(key=lambda r: r.id)
+    return RuleSet(rules, library, key)
 
 
-def _describe(error) -> Tuple[tuple, str]:
-    """A jsonschema error as (path of the offending value, a short message
-    that names the problem rather than dumping the instance)."""
-    path = tuple(error.absolute_path)
-    validator = error.validator
-    if "propertyNames" in error.relative_schema_path:
-        allowed = error.schema.get("enum") if isinstance(error.schema, dict) else None
-        hint = f"; use one of: {', '.join(allowed)}" if allowed else ""
-        return path + (error.instance,), f"unknown key {error.instance!r}{hint}"
-    if validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
-        extras = [k for k in error.instance if k not in allowed]
-        if extras:
-            hint = f"; allowed: {', '.join(sorted(allowed))}" if allowed else ""
-            return path + (extras[0],), f"unknown key {extras[0]!r}{hint}"
-    if validator == "required":
-        return path, error.message.replace("is a required property", "is required")
-    if validator in ("maxProperties", "minProperties") and isinstance(error.instance, dict):
-        keys = ", ".join(map(str, error.instance)) or "none"
-        return path, f"expected exactly one key here, found: {keys}"
-    if validator == "enum":
-        return path, f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
-    if validator == "type":
-        return path, f"expected {error.validator_value}, found {type(error.instance).__name__}"
-    message = error.message
-    return path, message if len(message) <= 200 else message[:200] + "..."
+def example_lines(doc: Located) -> Dict[str, List[int]]:
+    examples = doc.data.get("examples") or {}
+    return {which: [doc.line(("examples", which, i)) for i in range(len(examples.get(which) or ()))]
+            for which in ("valid", "invalid")}
 
 
-# -- compiling -------------------------------------------------------------------
-
-
-def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object]]:
-    data = doc.data
-    if not isinstance(data, dict):
-        raise doc.error((), "a rule file is a mapping with id, name, severity, message, match, docs, examples")
-    for key in ("id", "name", "severity", "message", "match", "docs", "examples"):
-        if key not in data:
-            raise doc.error((), f"missing required key {key!r}")
-    if data["severity"] not in ("error", "warning", "info"):
-        raise doc.error(("severity",), f"severity must be error, warning or info, not {data['severity']!r}")
-    match = data["match"]
-    if not isinstance(match, dict) or not match:
-        raise doc.error(("match",), "'match' maps file types to one match kind each")
-    blocks: Dict[str, object] = {}
-    triggers: Dict[str, Tuple[Clause, ...]] = {}
-    explicit = data.get("triggers")
-    for file_type, block in match.items():
-        path = ("match", file_type)
-        if not languages.known(file_type):
-            raise doc.error(path, f"no analyzer for file type {file_type!r}; known: {', '.join(languages.ANALYZERS)}")
-        if not isinstance(block, dict) or len(block) != 1:
-            raise doc.error(path, "each file type takes exactly one match kind, e.g. `sdk-call: {...}`")
-        ((kind, options),) = block.items()
-        analyzer = languages.analyzer(file_type)
-        compiled = analyzer.compile_match(kind, options or {}, CompileContext(library, doc, path + (kind,)))
-        blocks[file_type] = compiled
-        # Explicit triggers (for all blocks, or per block) win over derived ones;
-        # a block with neither runs on every file of its type.
-        if isinstance(explicit, list):
-            specs = explicit
-        elif isinstance(explicit, dict) and file_type in explicit:
-            specs = explicit[file_type]
-        else:
-            specs = None
-        if specs is not None:
-            triggers[file_type] = tuple(Clause.from_spec(spec) for spec in specs)
-        else:
-            triggers[file_type] = tuple(simplify(analyzer.derive_triggers(compiled, library)))
-    if isinstance(explicit, dict):
-        for file_type in explicit:
-            if file_type not in blocks:
-                raise doc.error(("triggers", file_type), f"triggers for {file_type!r} but no match block for it")
-    fixes: Dict[str, dict] = {}
-    for file_type, options in (data.get("fix") or {}).items():
-        path = ("fix", file_type)
-        if file_type not in blocks:
-            raise doc.error(path, f"a fix for {file_type!r} needs a match block for it")
-        analyzer = languages.analyzer(file_type)
-        fixes[file_type] = analyzer.compile_fix(options, CompileContext(library, doc, path))
+def build_rule(data: dict, file: str, triggers: Dict[str, Tuple[Clause, ...]],
+               lines: Dict[str, List[int]]) -> Rule:
+    """The Rule of a checked rule file. Match and fix blocks stay as written;
+    the analyzers compile them on first use."""
     docs = data["docs"]
-    rule = Rule(
+    examples = data.get("examples") or {}
+
+    def make(which: str) -> Tuple[Example, ...]:
+        items = examples.get(which) or ()
+        numbers = lines.get(which) or [0] * len(items)
+        return tuple(Example(
+            code=item.get("code", ""),
+            lines=tuple(item.get("lines", ())),
+            filename=item.get("filename", ""),
+            fixed=item.get("fixed"),
+            source_line=number,
+        ) for item, number in zip(items, numbers))
+
+    return Rule(
         id=str(data["id"]),
         name=str(data["name"]),
         severity=data["severity"],
@@ -277,26 +252,54 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
             fix_safety=docs.get("fix_safety", ""),
             references=tuple(docs.get("references", ())),
         ),
-        match={ft: {"kind": c.kind} for ft, c in blocks.items()},
-        fix=fixes,
+        match={ft: {"kind": kind, "options": options or {}}
+               for ft, block in data["match"].items() for kind, options in block.items()},
+        fix=dict(data.get("fix") or {}),
         triggers=triggers,
         supersedes=tuple(data.get("supersedes", ())),
-        examples_valid=_examples(doc, "valid"),
-        examples_invalid=_examples(doc, "invalid"),
-        source=doc.file,
+        examples_valid=make("valid"),
+        examples_invalid=make("invalid"),
+        source=file,
         tags=tuple(data.get("tags", ())),
     )
-    return rule, blocks
 
 
-def _examples(doc: Located, which: str) -> Tuple[Example, ...]:
-    out = []
-    for index, item in enumerate((doc.data.get("examples") or {}).get(which) or ()):
-        out.append(Example(
-            code=item.get("code", ""),
-            lines=tuple(item.get("lines", ())),
-            filename=item.get("filename", ""),
-            fixed=item.get("fixed"),
-            source_line=doc.line(("examples", which, index)),
-        ))
-    return tuple(out)
+def _clause_to_json(clause: Clause) -> dict:
+    out: dict = {}
+    if clause.any:
+        out["any"] = [t.decode("utf-8") for t in clause.any]
+    if clause.all:
+        out["all"] = [t.decode("utf-8") for t in clause.all]
+    if clause.regex is not None:
+        out["regex"] = clause.regex.pattern.decode("utf-8")
+    if clause.ignore_case:
+        out["ignore-case"] = True
+    return out
+
+
+def _display(path: str, builtin: bool) -> str:
+    if not builtin:
+        return path
+    parent = os.path.basename(os.path.dirname(path))
+    return f"rules/{'shared/' if parent == 'shared' else ''}{os.path.basename(path)}"
+
+
+def _rule_files(directory: str):
+    for shared, folder in ((False, directory), (True, os.path.join(directory, "shared"))):
+        if not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder)):
+            path = os.path.join(folder, name)
+            if name.endswith(RULE_SUFFIXES) and os.path.isfile(path):
+                yield path, shared
+
+
+def _duplicates(rules: List[Rule]) -> List[YamlError]:
+    errors = []
+    seen: Dict[str, Rule] = {}
+    for rule in rules:
+        for key in (rule.id, rule.name):
+            if key in seen:
+                errors.append(YamlError(rule.source, 1, f"{key!r} is already defined in {seen[key].source}"))
+            seen[key] = rule
+    return errors

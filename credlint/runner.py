@@ -8,10 +8,8 @@ compiled; elsewhere they rebuild the workspace once each.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from dataclasses import replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from .cache import Cache, content_hash
@@ -80,6 +78,8 @@ def _run(todo: List[int], workers: int):
         for index in todo:
             yield _lint_one(index)
         return
+    import multiprocessing  # only for big runs: it costs ~8 ms to import
+
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
         initializer, initargs = None, ()
@@ -115,11 +115,10 @@ def _relocate(result: FileResult, path: str) -> FileResult:
     """A cached result, shown under the path this run uses for the file."""
     if result.path == path:
         return result
-    return replace(
-        result,
+    return result._replace(
         path=path,
-        findings=tuple(replace(f, path=path) for f in result.findings),
-        notices=tuple(replace(n, path=path) for n in result.notices),
+        findings=tuple(f._replace(path=path) for f in result.findings),
+        notices=tuple(n._replace(path=path) for n in result.notices),
     )
 
 

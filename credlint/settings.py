@@ -3,18 +3,17 @@ by command-line flags."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields
-from typing import Dict, Optional, Tuple
+from typing import Dict, NamedTuple, Optional, Tuple
 
 from .config import Config
 from .discovery import DEFAULT_EXCLUDE
 from .engine import DEFAULT_MAX_FILE_SIZE
+from .model import EMPTY
 
 MB = 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     root: str = "."  # fingerprints and the cache are relative to it (the repository)
     config_dir: str = "."  # config patterns (exclude, per-file-ignores) are relative to it
     select: Optional[Tuple[str, ...]] = None  # None: every rule
@@ -24,8 +23,8 @@ class Settings:
     extend_exclude: Tuple[str, ...] = ()
     force_exclude: bool = False
     respect_gitignore: bool = True
-    per_file_ignores: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
-    severity: Dict[str, str] = field(default_factory=dict)  # rule selector -> severity
+    per_file_ignores: Dict[str, Tuple[str, ...]] = EMPTY  # type: ignore[assignment]
+    severity: Dict[str, str] = EMPTY  # type: ignore[assignment]  # rule selector -> severity
     extra_rules: Tuple[str, ...] = ()
     allowlist: Tuple[str, ...] = ()  # placeholder values or finding fingerprints
     extend_safe_fixes: Tuple[str, ...] = ()
@@ -37,8 +36,7 @@ class Settings:
     config_file: Optional[str] = None
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(NamedTuple):
     """Command-line flags; None means "not given", so the config decides."""
 
     select: Optional[Tuple[str, ...]] = None
@@ -89,5 +87,4 @@ def build_settings(config: Config, overrides: Overrides, root: str) -> Settings:
         value = getattr(o, name)
         if value is not None:
             values[name] = value
-    known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in values.items() if k in known})
+    return Settings(**{k: v for k, v in values.items() if k in Settings._fields})

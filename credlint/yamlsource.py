@@ -7,13 +7,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, Tuple
 
-import yaml
-
-try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
 Path = Tuple[Any, ...]
 
 
@@ -47,6 +40,12 @@ class Located:
 
 
 def load(text: str, file: str) -> Located:
+    import yaml  # imported here: runs that read the compiled rule index never need it
+
+    try:  # libyaml is ~10x faster; fall back to pure Python where it is missing
+        from yaml import CSafeLoader as _Loader
+    except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+        from yaml import SafeLoader as _Loader  # type: ignore[assignment]
     try:
         loader = _Loader(text)
         try:
@@ -67,7 +66,9 @@ def load(text: str, file: str) -> Located:
     return Located(file, data, lines)
 
 
-def _record(node: yaml.Node, path: Path, lines: Dict[Path, int], seen: set) -> None:
+def _record(node, path: Path, lines: Dict[Path, int], seen: set) -> None:
+    import yaml
+
     lines.setdefault(path, node.start_mark.line + 1)
     if id(node) in seen:  # an alias: its lines are recorded where it was defined
         return

@@ -3,6 +3,7 @@ broken rule files into `file:line: problem`, never a traceback."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import textwrap
 
 import jsonschema
@@ -15,10 +16,10 @@ from conftest import run_cli
 
 
 def test_builtin_rules_validate_against_the_shipped_schema():
-    schema = json.loads(schema_path().read_text())
+    schema = json.loads(Path(schema_path()).read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
-    files = sorted(builtin_rules_dir().glob("CL*.yaml"))
+    files = sorted(Path(builtin_rules_dir()).glob("CL*.yaml"))
     assert len(files) >= 5
     for path in files:
         doc = load(path.read_text(), str(path))

@@ -6,7 +6,6 @@ reporter cannot leak one whatever it prints.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
 from ..model import FileResult, Rule
@@ -17,15 +16,20 @@ FORMATS: Dict[str, str] = {
 }
 
 
-@dataclass
 class ReportContext:
-    rules: Dict[str, Rule] = field(default_factory=dict)  # every known rule, by id
-    color: bool = False
-    show_source: bool = True
-    tool_version: str = ""
-    root: str = "."
-    unsafe_fixes: bool = False
-    fixed: Dict[str, int] = field(default_factory=dict)  # path -> number of fixes applied
+    """What reporters may need beyond the results."""
+
+    def __init__(self, rules: Optional[Dict[str, Rule]] = None, color: bool = False, show_source: bool = True,
+                 tool_version: str = "", root: str = ".", unsafe_fixes: bool = False,
+                 fixed: Optional[Dict[str, int]] = None, quiet: bool = False) -> None:
+        self.rules = rules or {}  # every known rule, by id
+        self.color = color
+        self.show_source = show_source
+        self.tool_version = tool_version
+        self.root = root
+        self.unsafe_fixes = unsafe_fixes
+        self.fixed = fixed or {}  # path -> number of fixes applied
+        self.quiet = quiet
 
 
 def renderer(name: str) -> Callable[[List[FileResult], ReportContext], str]:

@@ -95,11 +95,16 @@ def _canonical_group(group: CalleeGroup, sdk: PythonSdk) -> CalleeGroup:
     )
 
 
-def compile_fix(options: dict, ctx: CompileContext) -> dict:
-    safe_when = frozenset(options.get("safe-when") or ())
-    for kind in safe_when - VALUE_KINDS:
+def compile_fix(options: dict, ctx: CompileContext) -> None:
+    """Check a fix block; the analyzer reads it as written when it plans fixes."""
+    if not isinstance(options, dict):
+        raise ctx.error((), "a fix block is a mapping with applicability and title")
+    if options.get("applicability") not in ("safe", "unsafe"):
+        raise ctx.error(("applicability",), "applicability must be safe or unsafe")
+    if not options.get("title"):
+        raise ctx.error(("title",), "a fix needs a title")
+    for kind in set(options.get("safe-when") or ()) - VALUE_KINDS:
         raise ctx.error(("safe-when",), f"unknown value kind {kind!r}")
-    return {"applicability": options["applicability"], "title": options["title"], "safe_when": safe_when}
 
 
 def derive_triggers(compiled: Compiled, library) -> List[Clause]:

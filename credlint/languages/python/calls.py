@@ -227,7 +227,7 @@ def _fix_plan(analysis: CallAnalysis, counted: List[CredentialArgument], options
         return None
     if analysis.endpoint not in ("none", "aws"):
         return None
-    safe_kinds = options.get("safe_when", frozenset())
+    safe_kinds = frozenset(options.get("safe-when") or ())
     safe = all(a.value.kind in safe_kinds for a in counted)
     applicability = "safe" if safe else options["applicability"]
     if analysis.group.fix == "remove-statement":

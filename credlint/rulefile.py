@@ -1,0 +1,124 @@
+"""One rule file: validate it against the schema, build its Rule, compile
+its match blocks. Every problem is a YamlError at the offending line."""
+from __future__ import annotations
+
+import json
+from typing import Dict, List, Tuple
+
+from . import languages
+from .languages.base import CompileContext
+from .library import Library
+from .model import Rule
+from .prefilter import Clause, simplify
+from .redaction import mask_key_shapes
+from .yamlsource import Located, YamlError
+
+# -- validation ------------------------------------------------------------------
+
+
+def validate_against_schema(doc: Located) -> List[YamlError]:
+    """Structural problems, each at the line of the offending value."""
+    try:
+        import jsonschema
+    except ImportError:  # pragma: no cover - jsonschema is a dependency
+        return []
+    from .ruleset import schema_path
+
+    with open(schema_path(), encoding="utf-8") as handle:
+        schema = json.load(handle)
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+        path, message = _describe(error)
+        where = ".".join(str(p) for p in path) or "(top level)"
+        problems.append(doc.error(path, f"{where}: {mask_key_shapes(message)}"))
+    return problems
+
+
+def _describe(error) -> Tuple[tuple, str]:
+    """A jsonschema error as (path of the offending value, a short message
+    that names the problem rather than dumping the instance)."""
+    path = tuple(error.absolute_path)
+    validator = error.validator
+    if "propertyNames" in error.relative_schema_path:
+        allowed = error.schema.get("enum") if isinstance(error.schema, dict) else None
+        hint = f"; use one of: {', '.join(allowed)}" if allowed else ""
+        return path + (error.instance,), f"unknown key {error.instance!r}{hint}"
+    if validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed]
+        if extras:
+            hint = f"; allowed: {', '.join(sorted(allowed))}" if allowed else ""
+            return path + (extras[0],), f"unknown key {extras[0]!r}{hint}"
+    if validator == "required":
+        return path, error.message.replace("is a required property", "is required")
+    if validator in ("maxProperties", "minProperties") and isinstance(error.instance, dict):
+        keys = ", ".join(map(str, error.instance)) or "none"
+        return path, f"expected exactly one key here, found: {keys}"
+    if validator == "enum":
+        return path, f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
+    if validator == "type":
+        return path, f"expected {error.validator_value}, found {type(error.instance).__name__}"
+    message = error.message
+    return path, message if len(message) <= 200 else message[:200] + "..."
+
+
+# -- compiling -------------------------------------------------------------------
+
+
+def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object]]:
+    """Check and compile one rule file: the Rule and its compiled blocks."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise doc.error((), "a rule file is a mapping with id, name, severity, message, match, docs, examples")
+    for key in ("id", "name", "severity", "message", "match", "docs", "examples"):
+        if key not in data:
+            raise doc.error((), f"missing required key {key!r}")
+    if data["severity"] not in ("error", "warning", "info"):
+        raise doc.error(("severity",), f"severity must be error, warning or info, not {data['severity']!r}")
+    match = data["match"]
+    if not isinstance(match, dict) or not match:
+        raise doc.error(("match",), "'match' maps file types to one match kind each")
+    blocks: Dict[str, object] = {}
+    triggers: Dict[str, Tuple[Clause, ...]] = {}
+    explicit = data.get("triggers")
+    for file_type, block in match.items():
+        path = ("match", file_type)
+        if not languages.known(file_type):
+            raise doc.error(path, f"no analyzer for file type {file_type!r}; known: {', '.join(languages.ANALYZERS)}")
+        if not isinstance(block, dict) or len(block) != 1:
+            raise doc.error(path, "each file type takes exactly one match kind, e.g. `sdk-call: {...}`")
+        ((kind, options),) = block.items()
+        blocks[file_type] = compile_block(doc, library, file_type, kind, options)
+        # Explicit triggers (for all blocks, or per block) win over derived ones;
+        # a block with neither runs on every file of its type.
+        if isinstance(explicit, list):
+            specs = explicit
+        elif isinstance(explicit, dict) and file_type in explicit:
+            specs = explicit[file_type]
+        else:
+            specs = None
+        if specs is not None:
+            triggers[file_type] = tuple(Clause.from_spec(spec) for spec in specs)
+        else:
+            analyzer = languages.analyzer(file_type)
+            triggers[file_type] = tuple(simplify(analyzer.derive_triggers(blocks[file_type], library)))
+    if isinstance(explicit, dict):
+        for file_type in explicit:
+            if file_type not in blocks:
+                raise doc.error(("triggers", file_type), f"triggers for {file_type!r} but no match block for it")
+    for file_type, options in (data.get("fix") or {}).items():
+        path = ("fix", file_type)
+        if file_type not in blocks:
+            raise doc.error(path, f"a fix for {file_type!r} needs a match block for it")
+        languages.analyzer(file_type).compile_fix(options, CompileContext(library, doc, path))
+    from .ruleset import build_rule, example_lines
+
+    return build_rule(data, doc.file, triggers, example_lines(doc)), blocks
+
+
+def compile_block(doc: Located, library: Library, file_type: str, kind: str, options) -> object:
+    analyzer = languages.analyzer(file_type)
+    return analyzer.compile_match(kind, options or {}, CompileContext(library, doc, ("match", file_type, kind)))
+
+

@@ -1,0 +1,105 @@
+"""Signed JSON files for credlint's caches.
+
+A cache decides what credlint does not look at again, so it must not be
+something a repository can plant: a crafted cache entry could declare a file
+with a leaked key clean, and a pickle could run code in CI. Caches are plain
+JSON, and each file carries an HMAC made with a key only this user has
+(`~/.cache/credlint/signing.key`, or CREDLINT_CACHE_KEY in CI). A file whose
+signature does not verify is ignored and rebuilt.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from typing import Any, Optional
+
+_key: Optional[bytes] = None
+
+
+def user_cache_dir() -> str:
+    explicit = os.environ.get("CREDLINT_CACHE_DIR")
+    if explicit:
+        return explicit
+    if os.name == "nt":  # pragma: no cover
+        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~")
+        return os.path.join(base, "credlint", "Cache")
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "credlint")
+
+
+def _signing_key() -> Optional[bytes]:
+    global _key
+    if _key is not None:
+        return _key
+    configured = os.environ.get("CREDLINT_CACHE_KEY")
+    if configured:
+        _key = hashlib.sha256(configured.encode()).digest()
+        return _key
+    path = os.path.join(user_cache_dir(), "signing.key")
+    try:
+        with open(path, "rb") as handle:
+            key = handle.read()
+        if len(key) >= 32:
+            _key = key
+            return _key
+    except OSError:
+        pass
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        key = os.urandom(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+        _key = key
+    except FileExistsError:  # another run created it first
+        try:
+            with open(path, "rb") as handle:
+                _key = handle.read()
+        except OSError:
+            return None
+    except OSError:
+        return None  # no writable home: run without caches
+    return _key
+
+
+def load(path: str) -> Optional[Any]:
+    """The JSON document at `path` if its signature verifies, else None."""
+    key = _signing_key()
+    if key is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            signature, _, payload = handle.read().partition(b"\n")
+    except OSError:
+        return None
+    expected = hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
+    if not hmac.compare_digest(signature, expected):
+        return None
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return None
+
+
+def dump(path: str, document: Any) -> bool:
+    """Write atomically (temporary file + replace): concurrent runs never see
+    half a file; the last writer wins."""
+    key = _signing_key()
+    if key is None:
+        return False
+    payload = json.dumps(document, separators=(",", ":")).encode()
+    signature = hmac.new(key, payload, hashlib.sha256).hexdigest().encode()
+    import tempfile
+
+    try:
+        directory = os.path.dirname(path)
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(signature + b"\n" + payload)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
