@@ -49,6 +49,19 @@ def ruleset_for(settings: Settings) -> RuleSet:
     return _rulesets[key]
 
 
+class FixedFile:
+    def __init__(self, path: str, before: bytes, after: bytes, result: FileResult, applied: int) -> None:
+        self.path = path
+        self.before = before
+        self.after = after
+        self.result = result
+        self.applied = applied  # number of fixes applied
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
 class Project:
     """Everything one configuration decides: rules, severities, excludes."""
 
@@ -56,7 +69,8 @@ class Project:
         self.settings = settings
         self.ruleset = ruleset or ruleset_for(settings)
         self.rules = self._selected_rules()
-        self.linter = Linter(self.ruleset, self.rules, settings.max_file_size, self._severities())
+        self.linter = Linter(self.ruleset, self.rules, settings.max_file_size, self._severities(),
+                             self._fix_overrides())
         self.exclude = ExcludeSpec(settings.config_dir, settings.exclude + settings.extend_exclude)
         self._per_file = self._compile_per_file_ignores()
         self._allowed_fingerprints = frozenset(v for v in settings.allowlist if _is_fingerprint(v))
@@ -82,6 +96,12 @@ class Project:
         for selector, severity in self.settings.severity.items():
             for rule in self.expand([selector], "severity"):
                 out[rule.id] = severity
+        return out
+
+    def _fix_overrides(self) -> Dict[str, str]:
+        """extend-safe-fixes / extend-unsafe-fixes: rule id -> applicability."""
+        out = {r.id: "safe" for r in self.expand(self.settings.extend_safe_fixes, "extend-safe-fixes")}
+        out.update((r.id, "unsafe") for r in self.expand(self.settings.extend_unsafe_fixes, "extend-unsafe-fixes"))
         return out
 
     def _compile_per_file_ignores(self):
@@ -133,6 +153,40 @@ class Project:
     def lint_data(self, candidate: Candidate, data: bytes) -> FileResult:
         return self._guarded(candidate.path, lambda: self.linter.lint(
             candidate.path, data, self.key_path(candidate.absolute), self.rules_for(candidate.absolute)))
+
+    def fix_source(self, path: str, data: bytes, allowed: Sequence[str]) -> "FixedFile":
+        """Fix a buffer as the file at `path`: the fixed bytes and the lint
+        result of the fixed version (findings that remain, skipped fixes)."""
+        absolute = os.path.abspath(path)
+        key, rules = self.key_path(absolute), self.rules_for(absolute)
+        first = self._guarded(path, lambda: self.linter.lint(path, data, key, rules))
+        if not any(f.fix_plan is not None and f.fix_plan.applicability in allowed for f in first.findings):
+            return FixedFile(path, data, data, first, 0)
+        from .fixes import fix_text
+        from .source import Source
+
+        source = Source.for_python(path, data)
+        outcome = fix_text(source, lambda text: self.linter.lint(path, source.with_text(text).encode(), key, rules),
+                           allowed, first)
+        after = source.with_text(outcome.text).encode()
+        result = outcome.final
+        if outcome.notices:
+            result = result._replace(notices=result.notices + tuple(
+                Notice(path, message, line) for line, message in outcome.notices))
+        return FixedFile(path, data, after, result, len(outcome.applied))
+
+    def attach_fixes(self, result: FileResult, data: bytes) -> FileResult:
+        """The result with each fixable finding's edits (JSON, SARIF, editors)."""
+        if not any(f.fix_plan is not None for f in result.findings):
+            return result
+        from .fixes import attach
+        from .source import DecodeError, Source
+
+        try:
+            source = Source.for_python(result.path, data)
+        except DecodeError:
+            return result
+        return result._replace(findings=tuple(attach(source, f) for f in result.findings))
 
     def open_cache(self):
         """This configuration's results cache, or None when caching is off."""
@@ -243,6 +297,31 @@ class Workspace:
             else:
                 found.append(candidate)
         return found, missing
+
+    def fix_paths(self, paths: Sequence[str], allowed: Sequence[str], write: bool,
+                  jobs: int = 0) -> Tuple[RunResult, List[FixedFile]]:
+        """Lint, then fix the files that have fixes of an allowed
+        applicability. Files are rewritten (atomically) only when `write` and
+        only when their content changes."""
+        run = self.lint_paths(paths, jobs=jobs)
+        fixed: List[FixedFile] = []
+        by_path = {c.path: c for c in self.candidates(paths)[0]}
+        for index, result in enumerate(run.files):
+            if not any(f.fix_plan is not None and f.fix_plan.applicability in allowed for f in result.findings):
+                continue
+            candidate = by_path.get(result.path)
+            if candidate is None:
+                continue
+            with open(candidate.absolute, "rb") as handle:
+                data = handle.read()
+            outcome = self.project_for(candidate.absolute).fix_source(candidate.path, data, allowed)
+            if outcome.changed and write:
+                from .fixes import write_atomic
+
+                write_atomic(candidate.absolute, outcome.after)
+            run.files[index] = outcome.result
+            fixed.append(outcome)
+        return run, fixed
 
     def lint_paths(self, paths: Sequence[str], on_file: Optional[Callable[[FileResult], None]] = None,
                    jobs: int = 0) -> RunResult:

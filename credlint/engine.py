@@ -28,11 +28,12 @@ class Linter:
     """The rules of one run, arranged per file type once."""
 
     def __init__(self, ruleset: RuleSet, rules: Sequence[Rule], max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-                 severities: Optional[Dict[str, str]] = None) -> None:
+                 severities: Optional[Dict[str, str]] = None, fix_overrides: Optional[Dict[str, str]] = None) -> None:
         self.ruleset = ruleset
         self.rules = list(rules)
         self.max_file_size = max_file_size
         self.severities = dict(severities or {})
+        self.fix_overrides = dict(fix_overrides or {})  # rule id -> applicability (extend-safe/unsafe-fixes)
         self._plans: Dict[str, List[Tuple[Rule, str]]] = {}
 
     def plan(self, file_type: str) -> List[Tuple[Rule, str]]:
@@ -78,6 +79,8 @@ class Linter:
                  plan: List[Tuple[Rule, str]]) -> FileResult:
         notices: List[Notice] = []
         by_analyzer: Dict[str, List[Rule]] = {}
+        if file_type == "python":
+            by_analyzer["python"] = []  # parse even for text rules: an invalid file gets its notice
         for rule, analyzer in plan:
             by_analyzer.setdefault(analyzer, []).append(rule)
         source: Optional[Source] = None
@@ -122,6 +125,9 @@ class Linter:
             values.setdefault("path", path)
             message = redact_text(_format(rule.message, values), secrets)
             snippet = _snippet(source, item.span, secrets, spans, policy) if source is not None else ()
+            plan = item.fix_plan
+            if plan is not None and rule.id in self.fix_overrides:
+                plan = plan._replace(applicability=self.fix_overrides[rule.id])
             out.append(Finding(
                 rule_id=rule.id,
                 rule_name=rule.name,
@@ -131,7 +137,7 @@ class Linter:
                 message=message,
                 fingerprint=fingerprint(rule.id, key_path, item.material or message),
                 snippet=snippet,
-                fix_plan=item.fix_plan,
+                fix_plan=plan,
             ))
         out.sort(key=lambda f: f.sort_key)
         return out

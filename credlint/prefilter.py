@@ -53,12 +53,13 @@ class Clause(NamedTuple):
 class _FileView:
     """Memoises token lookups on one file's bytes; many rules share tokens."""
 
-    __slots__ = ("data", "_lower", "_seen")
+    __slots__ = ("data", "_lower", "_seen", "_clauses")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._lower: Optional[bytes] = None
         self._seen: Dict[Tuple[object, bool], bool] = {}
+        self._clauses: Dict[Clause, bool] = {}  # rules share clauses (CL101 and CL102)
 
     def lowered(self) -> bytes:
         if self._lower is None:
@@ -73,6 +74,15 @@ class _FileView:
         return hit
 
     def satisfies(self, clause: Clause) -> bool:
+        known = self._clauses.get(clause)
+        if known is None:
+            known = self._clauses[clause] = self._satisfies(clause)
+        return known
+
+    def _satisfies(self, clause: Clause) -> bool:
+        # `all` first: it usually names a rare module (boto3), cheaper to rule out
+        if clause.all and not all(self.has(t, clause.ignore_case) for t in clause.all):
+            return False
         if clause.any:
             factored = clause.any_regex
             if factored is not None:
@@ -84,8 +94,6 @@ class _FileView:
                     return False
             elif not any(self.has(t, clause.ignore_case) for t in clause.any):
                 return False
-        if clause.all and not all(self.has(t, clause.ignore_case) for t in clause.all):
-            return False
         if clause.regex is not None and clause.regex.search(self.data) is None:
             return False
         return True

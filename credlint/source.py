@@ -73,6 +73,18 @@ class Source:
         self._starts: Optional[List[int]] = None
         self._lines: Optional[List[str]] = None
 
+    def with_text(self, text: str) -> "Source":
+        """The same file with other text (a fixed version of it)."""
+        other = object.__new__(Source)
+        other.path, other.encoding, other.has_bom = self.path, self.encoding, self.has_bom
+        other.text, other.data = text, b""
+        other._starts = other._lines = None
+        return other
+
+    def encode(self) -> bytes:
+        """The text as the file stores it: same encoding, same BOM."""
+        return self.text.encode(self.encoding)
+
     @classmethod
     def for_python(cls, path: str, data: bytes) -> "Source":
         return cls(path, data, python_encoding(data))

@@ -136,6 +136,7 @@ def test_flask_app_factory_inline_literals_one_finding_on_first_credential_argum
     assert f.fix_plan is not None and f.fix_plan.applicability == "unsafe"
     assert {"aws_access_key_id", "aws_secret_access_key"} <= set(f.fix_plan.arguments)
     assert "region_name" not in f.fix_plan.arguments
+    assert "boto3.client" in f.message and "aws_access_key_id" in f.message, f.message
 
 
 VALUE_FORMS = {
@@ -266,6 +267,39 @@ VALUE_FORMS = {
             creds = {"aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
             return boto3.client("s3", **creds)  # [call]
     ''', [("CL201", "[key]"), ("CL202", "[secret]"), ("CL101", "[call]")]),
+    "chained-assignment-constant": ('''
+        import boto3
+
+        ACCESS_KEY = LEGACY_ACCESS_KEY = "@KEY@"  # [key]
+
+        s3 = boto3.client("s3", aws_access_key_id=LEGACY_ACCESS_KEY, aws_secret_access_key="@SECRET@")  # [call]
+    ''', [("CL201", "[key]"), ("CL101", "[call]")]),
+    "constant-holding-a-constant": ('''
+        import boto3
+
+        _KEY = "@KEY@"  # [key]
+        ACCESS_KEY = _KEY
+
+        s3 = boto3.client("s3", aws_access_key_id=ACCESS_KEY)  # [call]
+    ''', [("CL201", "[key]"), ("CL101", "[call]")]),
+    "tuple-unpacked-constants": ('''
+        import boto3
+
+        KEY_ID, SECRET_KEY = "@KEY@", "@SECRET@"  # [both]
+
+        s3 = boto3.client("s3", aws_access_key_id=KEY_ID, aws_secret_access_key=SECRET_KEY)  # [call]
+    ''', [("CL201", "[both]"), ("CL202", "[both]"), ("CL101", "[call]")]),
+    "session-double-star-dict-call-and-profile": ('''
+        import boto3
+
+        creds = dict(aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [creds]
+        session = boto3.Session(**creds, profile_name="ci")  # [call]
+    ''', [("CL201", "[creds]"), ("CL202", "[creds]"), ("CL101", "[call]")]),
+    "only-secret-literal-key-none": ('''
+        import boto3
+
+        s3 = boto3.client("s3", aws_access_key_id=None, aws_secret_access_key="@SECRET@")  # [call]
+    ''', [("CL101", "[call]")]),
     "session-token-literal-only": ('''
         import os
 
@@ -619,6 +653,11 @@ CALLEES = {
             with fs.open(path) as fh:
                 return pd.read_csv(fh)
     ''', "unsafe"),
+    "s3fs-non-key-shaped-secret": ('''
+        import s3fs
+
+        fs = s3fs.S3FileSystem(key="svc-reports", secret="Zq8#vR2!mK5pL9")  # [call]
+    ''', "unsafe"),
     "s3fs-from-import-with-token": ('''
         from s3fs import S3FileSystem
 
@@ -743,6 +782,16 @@ CALLEES = {
 
         s = AwsSession(region_name="eu-west-1")
         cw = s.client("cloudwatch", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [call]
+    ''', "unsafe"),
+    "from-boto3-import-session-module": ('''
+        from boto3 import session as boto_session
+
+        s = boto_session.Session(aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [call]
+    ''', "unsafe"),
+    "service_name-keyword": ('''
+        import boto3
+
+        s3 = boto3.client(service_name="s3", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [call]
     ''', "unsafe"),
     "import-botocore.session-as-alias": ('''
         import botocore.session as bcs
@@ -903,6 +952,18 @@ SHADOWS = {
                 boto3.client("s3", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [key]
                 assert boto3.client.called
     ''',
+    "comprehension-variable": '''
+        import boto3
+
+        from tests.fakes import FAKE_MODULES
+
+        clients = [boto3.client("s3", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@") for boto3 in FAKE_MODULES]  # [key]
+    ''',
+    "lambda-parameter": '''
+        import boto3
+
+        make_s3 = lambda boto3: boto3.client("s3", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [key]
+    ''',
     "import-of-a-fake-as-boto3": '''
         from tests.fakes import fake_boto3 as boto3
 
@@ -928,6 +989,44 @@ def test_shadowing_is_scoped_to_its_function(lint):
 
         def real_client():
             return boto3.client("s3", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [call]
+    ''')
+    check(lint, code, [("CL101", "[call]")])
+
+
+def test_class_body_binding_does_not_shadow_inside_methods(lint):
+    # A name bound in a class body is not visible in its methods: boto3 there is the module.
+    code = src('''
+        import boto3
+
+        from tests.fakes import FakeBoto
+
+
+        class UploaderTest:
+            boto3 = FakeBoto()
+
+            def client(self):
+                return boto3.client("s3", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [call]
+    ''')
+    check(lint, code, [("CL101", "[call]")])
+
+
+def test_star_import_from_boto3(lint):
+    code = src('''
+        from boto3 import *
+
+        s3 = client("s3", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [call]
+    ''')
+    check(lint, code, [("CL101", "[call]")])
+
+
+def test_session_parameter_annotated_as_boto3_session(lint):
+    code = src('''
+        import boto3
+
+
+        def upload(session: boto3.Session, path):
+            s3 = session.client("s3", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [call]
+            s3.upload_file(path, "acme", path)
     ''')
     check(lint, code, [("CL101", "[call]")])
 
@@ -1110,6 +1209,16 @@ CL102_VALUES = {
             s3 = boto3.client("s3", aws_access_key_id=args.access_key, aws_secret_access_key=args.secret_key)  # [call]
             print(s3.list_buckets())
     ''', "unsafe"),
+    "module-constant-defined-after-the-function": ('''
+        import boto3
+
+
+        def client():
+            return boto3.client("s3", aws_access_key_id=UPLOAD_KEY_ID, aws_secret_access_key=UPLOAD_SECRET)  # [call]
+
+
+        from acme.secrets import UPLOAD_KEY_ID, UPLOAD_SECRET  # noqa: E402
+    ''', "unsafe"),
     "function-parameters": ('''
         import boto3
 
@@ -1171,6 +1280,13 @@ CL102_VALUES = {
         import boto3
 
         s3 = boto3.client("s3", endpoint_url="https://s3-fips.us-east-1.amazonaws.com", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])  # [call]
+    ''', "safe"),
+    "aws-china-endpoint-keeps-the-fix": ('''
+        import os
+
+        import boto3
+
+        s3 = boto3.client("s3", endpoint_url="https://s3.cn-north-1.amazonaws.com.cn", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"], aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])  # [call]
     ''', "safe"),
     "aiobotocore-settings-object": ('''
         import asyncio
@@ -1238,6 +1354,24 @@ def test_lambda_handler_module_client_standard_env_is_safe_and_fix_removes_only_
     plan = findings[0].fix_plan
     assert plan.applicability == "safe"
     assert set(plan.arguments) == {"aws_access_key_id", "aws_secret_access_key", "aws_session_token"}
+
+
+def test_session_fix_keeps_profile_and_region(lint):
+    code = src('''
+        import os
+
+        import boto3
+
+        session = boto3.Session(
+            profile_name="analytics",
+            region_name="eu-west-1",
+            aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],  # [call]
+            aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+        )
+    ''')
+    plan = check(lint, code, [("CL102", "[call]")])[0].fix_plan
+    assert plan.applicability == "safe"
+    assert set(plan.arguments) == {"aws_access_key_id", "aws_secret_access_key"}
 
 
 # -- CL102 negatives ------------------------------------------------------------------
@@ -1327,6 +1461,47 @@ CL102_NEGATIVES = {
             frozen = boto3.Session().get_credentials().get_frozen_credentials()
             return boto3.client("s3", aws_access_key_id=frozen.access_key, aws_secret_access_key=frozen.secret_key, aws_session_token=frozen.token)
     ''',
+    "sts-values-through-intermediate-variables": '''
+        import boto3
+
+
+        def assumed_s3(role_arn):
+            creds = boto3.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="etl")["Credentials"]
+            key_id = creds["AccessKeyId"]
+            secret = creds["SecretAccessKey"]
+            token = creds["SessionToken"]
+            return boto3.client("s3", aws_access_key_id=key_id, aws_secret_access_key=secret, aws_session_token=token)
+    ''',
+    "sts-nested-subscripts": '''
+        import boto3
+
+
+        def assumed_session(role_arn):
+            response = boto3.client("sts").assume_role(RoleArn=role_arn, RoleSessionName="etl")
+            return boto3.Session(
+                aws_access_key_id=response["Credentials"]["AccessKeyId"],
+                aws_secret_access_key=response["Credentials"]["SecretAccessKey"],
+                aws_session_token=response["Credentials"]["SessionToken"],
+            )
+    ''',
+    "sso-get-role-credentials-camel-case-keys": '''
+        import boto3
+
+
+        def sso_client(access_token, account_id, role):
+            sso = boto3.client("sso", region_name="eu-west-1")
+            rc = sso.get_role_credentials(roleName=role, accountId=account_id, accessToken=access_token)["roleCredentials"]
+            return boto3.client("s3", aws_access_key_id=rc["accessKeyId"], aws_secret_access_key=rc["secretAccessKey"], aws_session_token=rc["sessionToken"])
+    ''',
+    "cognito-credentials-for-identity": '''
+        import boto3
+
+
+        def guest_client(identity_id):
+            cognito = boto3.client("cognito-identity")
+            c = cognito.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
+            return boto3.client("s3", aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretKey"], aws_session_token=c["SessionToken"])
+    ''',
     "none-values": '''
         import boto3
 
@@ -1381,6 +1556,37 @@ def test_local_emulator_with_dummy_values_is_not_reported(lint, endpoint, dummy)
     check(lint, code, [])
 
 
+@pytest.mark.parametrize("endpoint_setup,endpoint_expr", [
+    ('LOCALSTACK_URL = "http://localhost:4566"', "LOCALSTACK_URL"),
+    ("PORT = 4566", 'f"http://localhost:{PORT}"'),
+    ('HOST = "localstack"', 'f"http://{HOST}:4566"'),
+], ids=["constant", "f-string-port", "f-string-host"])
+def test_local_endpoint_through_constant_or_fstring(lint, endpoint_setup, endpoint_expr):
+    code = src('''
+        import boto3
+        import pytest
+
+        SETUP
+
+
+        @pytest.fixture
+        def dynamodb():
+            return boto3.resource("dynamodb", endpoint_url=ENDPOINT, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
+    ''').replace("SETUP", endpoint_setup).replace("ENDPOINT", endpoint_expr)
+    check(lint, code, [])
+
+
+def test_localhost_lookalike_domains_are_not_local(lint):
+    code = src('''
+        import boto3
+
+        a = boto3.client("s3", endpoint_url="https://localhost.attacker.example", aws_access_key_id="@KEY@", aws_secret_access_key="@SECRET@")  # [a]
+        b = boto3.client("s3", endpoint_url="http://127.0.0.1.nip.io:9000", aws_access_key_id="@KEY2@", aws_secret_access_key="@SECRET2@")  # [b]
+    ''')
+    findings = check(lint, code, [("CL101", "[a]"), ("CL101", "[b]")])
+    assert all(f.fix_plan is None for f in findings)
+
+
 def test_local_endpoint_with_a_real_key_still_reports_the_key(lint):
     code = src('''
         import boto3
@@ -1400,6 +1606,9 @@ NON_AWS_ENDPOINTS = [
     "https://4f1e2d3c4b5a69788796a5b4c3d2e1f0.r2.cloudflarestorage.com",
     "https://nyc3.digitaloceanspaces.com",
     "https://s3.wasabisys.com",
+    "https://storage.googleapis.com",
+    "https://s3.amazonaws.com.evil.example.org",
+    "https://notamazonaws.com",
 ]
 
 
@@ -1593,6 +1802,65 @@ def test_key_id_in_hardcoded_presigned_url(lint):
         )
     ''')
     check(lint, code, [("CL201", "[key]")])
+
+
+def test_constant_on_the_same_line_as_the_call_is_not_superseded(lint):
+    # The literal is not inside the call: CL201/CL202 keep reporting it, even on the same line.
+    code = src('''
+        import boto3
+
+        KEY = "@KEY@"; SECRET_KEY = "@SECRET@"; s3 = boto3.client("s3", aws_access_key_id=KEY, aws_secret_access_key=SECRET_KEY)  # [line]
+    ''')
+    check(lint, code, [("CL201", "[line]"), ("CL202", "[line]"), ("CL101", "[line]")])
+
+
+@pytest.mark.parametrize("reader", ['os.getenv("AWS_SECRET_ACCESS_KEY", "@SECRET@")',
+                                    'os.environ.get("AWS_SECRET_ACCESS_KEY", "@SECRET@")',
+                                    'env("AWS_SECRET_ACCESS_KEY", default="@SECRET@")'],
+                         ids=["getenv", "environ.get", "django-environ-default"])
+def test_real_secret_as_environment_default_in_settings_is_cl202(lint, reader):
+    code = src('''
+        import os
+
+        import environ
+
+        env = environ.Env()
+        AWS_ACCESS_KEY_ID = os.getenv("AWS_ACCESS_KEY_ID", "@KEY@")  # [key]
+        AWS_SECRET_ACCESS_KEY = READER  # [secret]
+    ''').replace("READER", src(reader).strip())
+    check(lint, code, [("CL201", "[key]"), ("CL202", "[secret]")])
+
+
+@pytest.mark.parametrize("binding", [
+    '''
+    if os.environ.get("APP_ENV") == "dev":
+        ACCESS_KEY = "@KEY@"  # [key]
+    else:
+        ACCESS_KEY = os.environ["AWS_ACCESS_KEY_ID"]
+    ''',
+    '''
+    try:
+        ACCESS_KEY = os.environ["AWS_ACCESS_KEY_ID"]
+    except KeyError:
+        ACCESS_KEY = "@KEY@"  # [key]
+    ''',
+], ids=["if-dev-else-env", "try-env-except-literal"])
+def test_variable_that_may_hold_a_hardcoded_key_is_never_a_safe_fix(lint, binding):
+    code = src('''
+        import os
+
+        import boto3
+
+        BINDING
+
+        s3 = boto3.client("s3", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])  # [call]
+    ''').replace("BINDING", src(binding).rstrip())
+    findings = lint(code)
+    assert on_line(findings, ["CL201"], line_of(code, "[key]")), render(findings)
+    call = on_line(findings, ["CL101", "CL102"], line_of(code, "[call]"))
+    assert len(call) == 1, render(findings)
+    assert call[0].fix_plan is None or call[0].fix_plan.applicability == "unsafe", (
+        f"{call[0].rule_id} offers a safe fix although the argument may hold a hardcoded key: {call[0].fix_plan}")
 
 
 def test_key_id_in_comment_next_to_cl102_argument_is_still_cl201(lint):
@@ -1898,6 +2166,16 @@ def test_cl201_placeholders_and_non_keys(lint, value):
     check(lint, code, [])
 
 
+def test_two_keys_on_one_line_are_two_findings(lint):
+    code = src('''
+        ROTATION_CANDIDATES = ["@KEY@", "@KEY2@"]  # [line]
+    ''')
+    findings = check(lint, code, [("CL201", "[line]"), ("CL201", "[line]")])
+    line = code.splitlines()[0]
+    assert sorted(f.span.column for f in findings) in (
+        [line.index(KEY_ID) + 1, line.index(KEY_ID_2) + 1], [line.index(KEY_ID), line.index(KEY_ID_2)])
+
+
 def test_same_key_twice_reported_twice(lint):
     code = src('''
         PRIMARY_KEY_ID = "@KEY@"  # [first]
@@ -1981,6 +2259,15 @@ CL202_POSITIVES = {
 
         subprocess.run(["aws", "s3", "sync", "build/", "s3://acme-site"], env={**os.environ, "AWS_SECRET_ACCESS_KEY": "@SECRET@"}, check=True)  # [s]
     ''',
+    "dataclass-field-camel-case": '''
+        from dataclasses import dataclass
+
+
+        @dataclass
+        class S3Settings:
+            bucket: str = "acme"
+            awsSecretKey: str = "@SECRET@"  # [s]
+    ''',
     "credential-in-name": '''
         backup_credential = "@SECRET@"  # [s]
     ''',
@@ -2044,6 +2331,10 @@ CL202_NEGATIVES = {
     ''',
     "longer-random-value-under-secret-name": '''
         SECRET_KEY = "Jk8sQ2vX9pLm4Wn7Rt1Yb6Hc3Fd0Gz5Ka2Ue8Io4Pq7Ls1Mx9Nv3"
+    ''',
+    "secret-arn": '''
+        AWS_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/AbCdEf"
+        DB_CREDENTIALS_SECRET_ID = "prod/acme/postgres-credentials"
     ''',
     "template-placeholders": '''
         AWS_SECRET_ACCESS_KEY = "${AWS_SECRET_ACCESS_KEY}"
@@ -2266,6 +2557,35 @@ def test_split_constant_key_is_still_detected(lint):
                              "@SEC_B@")
     ''')
     check(lint, code, [("CL201", "[key]"), ("CL202", "[secret]")])
+
+
+def test_constant_split_with_plus_is_still_detected(lint):
+    code = src('''
+        KEY_ID = ("@KEY_A@" +  # [key]
+                  "@KEY_B@")
+        SECRET_ACCESS_KEY = "@SEC_A@" + "@SEC_B@"  # [secret]
+    ''')
+    check(lint, code, [("CL201", "[key]"), ("CL202", "[secret]")])
+
+
+def test_rule_example_split_secret_constant_keeps_cl202(lint):
+    # CL101's own example 2; its docs say the constant that held the key keeps being
+    # reported by CL201/CL202.
+    code = src('''
+        import boto3 as b3
+
+        ACCESS_KEY = "@KEY@"  # [key]
+        SECRET_KEY = "q7Xr2vLk9Pz" "T4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"  # [secret]
+
+        def make_client():
+            session = b3.Session(region_name="eu-west-1")
+            return session.client(
+                "dynamodb",
+                aws_access_key_id=ACCESS_KEY,  # [call]
+                aws_secret_access_key=SECRET_KEY,
+            )
+    ''')
+    check(lint, code, [("CL201", "[key]"), ("CL202", "[secret]"), ("CL101", "[call]")])
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

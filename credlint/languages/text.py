@@ -75,21 +75,26 @@ def _context_regex(name: str) -> Pattern[str]:
 def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> AnalysisResult:
     result = AnalysisResult()
     policy = library.policy()
-    text = source.text
     for rule, compiled in rules:
-        match: KeyMaterialMatch = compiled.options
-        hits = []
-        if match.context:
-            regex = _context_regex(match.context)
-            for m in regex.finditer(text):
-                value = m.group(1)
-                if any(policy.matches_shape(s, value) for s in match.shapes) and not policy.is_placeholder(value):
-                    hits.append((m.start(1), m.end(1), value))
-        else:
-            hits.extend((start, end, value) for start, end, value, _ in policy.find_shapes(text, list(match.shapes)))
-        for start, end, value in hits:
-            span = source.span_of(start, end)
-            result.findings.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value,
-                                              secret_spans=(span,)))
-            result.secrets.append(value)
+        for finding in scan(source, rule, compiled.options, policy):
+            result.findings.append(finding)
+            result.secrets.extend(finding.secrets)
     return result
+
+
+def scan(source: Source, rule: Rule, match: KeyMaterialMatch, policy) -> List[RawFinding]:
+    text = source.text
+    hits = []
+    if match.context:
+        regex = _context_regex(match.context)
+        for m in regex.finditer(text):
+            value = m.group(1)
+            if any(policy.matches_shape(s, value) for s in match.shapes) and not policy.is_placeholder(value):
+                hits.append((m.start(1), m.end(1), value))
+    else:
+        hits.extend((start, end, value) for start, end, value, _ in policy.find_shapes(text, list(match.shapes)))
+    out = []
+    for start, end, value in hits:
+        span = source.span_of(start, end)
+        out.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value, secret_spans=(span,)))
+    return out

@@ -22,13 +22,15 @@ from .sdk import CalleeGroup, CalleeIndex, PythonSdk, compile_group
 from .values import Resolver
 
 FILE_TYPES = ("python",)
-KINDS = ("sdk-call", "secret-assignment")
+KINDS = ("sdk-call", "secret-assignment", "key-literal")
 VALUE_KINDS = frozenset({
     "secret-literal", "placeholder-literal", "environment-standard", "environment-other",
     "parameter", "expression", "api-response",
 })
 ENDPOINT_KINDS = frozenset({"local", "other", "unknown", "aws"})
 DISTINCTIVE = 13  # credential argument names at least this long make good prefilter tokens
+# A credential value in sight: a key id prefix, an environment read, a quoted 40-character run.
+_EVIDENCE = re.compile(rb"A(?:KIA|SIA|BIA|CCA|3T)|environ|getenv|[\'\"][A-Za-z0-9/+]{40}[\'\"]")
 
 
 # -- compiling -------------------------------------------------------------------
@@ -37,6 +39,10 @@ DISTINCTIVE = 13  # credential argument names at least this long make good prefi
 def compile_match(kind: str, options: dict, ctx: CompileContext) -> Compiled:
     if kind == "sdk-call":
         return Compiled(kind, _compile_sdk_call(options, ctx))
+    if kind == "key-literal":
+        from .. import text
+
+        return Compiled(kind, text.compile_match("key-material", options, ctx).options)
     if kind == "secret-assignment":
         policy = ctx.library.policy()
         try:
@@ -81,7 +87,7 @@ def _compile_sdk_call(options: dict, ctx: CompileContext) -> calls.SdkCallMatch:
             index.add(_canonical_group(group, sdk))
         cache[key] = index
     keyword_names = frozenset(name for g in groups for name in g.credentials)
-    positional = any(set(g.parameters[:3]) & set(g.credentials) for g in groups)
+    positional = any(set(g.parameters) & set(g.credentials) for g in groups)
     return calls.SdkCallMatch(index, values, skip, keyword_names, positional)
 
 
@@ -109,26 +115,36 @@ def compile_fix(options: dict, ctx: CompileContext) -> None:
 
 def derive_triggers(compiled: Compiled, library) -> List[Clause]:
     """Tokens without which the match cannot succeed (see prefilter.py)."""
+    if compiled.kind == "key-literal":
+        from .. import text
+
+        return text.derive_triggers(Compiled("key-material", compiled.options), library)
     if compiled.kind != "sdk-call":
         return []
     match: calls.SdkCallMatch = compiled.options
     tokens = set()
     clauses = []
+    positional: Dict[Tuple[str, bool], set] = {}  # (SDK module, early position) -> callee names
     for group in match.index.groups():
         names = [n for n in group.credentials if len(n) >= DISTINCTIVE]
         if len(names) == len(group.credentials):
             tokens.update(names)
         else:
             tokens.update(_tail(c) for c in group.callees)
-        if set(group.parameters[:3]) & set(group.credentials):
+        positions = [i for i, name in enumerate(group.parameters) if name in group.credentials]
+        if positions:
             # Positional credentials have no keyword to look for: require the
-            # callee's name and its SDK module as a word (`boto` must not match
-            # `botocore`). The regex starts with a literal (fast to scan for)
-            # and runs only where both tokens occur.
+            # callee's name and its SDK module. Early positions
+            # (`boto3.Session(KEY, SECRET)`) are checked for the module as a
+            # word (`boto` must not match `botocore`); late ones (the 7th
+            # argument of a client) only where a credential value is in sight,
+            # or every file that makes a client would be parsed.
             for callee in group.callees:
                 root, tail = callee.split(".", 1)[0], _tail(callee)
-                word = re.compile(re.escape(root.encode()) + rb"(?![0-9A-Za-z_])")
-                clauses.append(Clause(all=(tail.encode(), root.encode()), regex=word))
+                positional.setdefault((root, min(positions) < 3), set()).add(tail)
+    for (root, early), tails in sorted(positional.items()):
+        regex = re.compile(re.escape(root.encode()) + rb"(?![0-9A-Za-z_])") if early else _EVIDENCE
+        clauses.append(Clause(any=tuple(sorted(t.encode() for t in tails)), all=(root.encode(),), regex=regex))
     clauses.insert(0, Clause(any=tuple(sorted(t.encode() for t in tokens if t))))
     return _dedupe(clauses)
 
@@ -190,6 +206,8 @@ def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, C
             findings.extend(calls.findings_for(rule, match, fix_options, call_analyses[key], source))
         elif compiled.kind == "secret-assignment":
             findings.extend(assignments.findings_for(rule, compiled.options, model, resolver, policy, source))
+        elif compiled.kind == "key-literal":
+            findings.extend(assignments.key_literals(rule, compiled.options, model, policy, source))
     result.findings = findings
     for finding in findings:
         result.secrets.extend(finding.secrets)

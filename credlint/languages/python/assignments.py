@@ -57,3 +57,30 @@ def findings_for(rule, match: SecretAssignmentMatch, model: ModuleModel, resolve
             secret_spans=(span,),
         ))
     return out
+
+
+def key_literals(rule, match, model: ModuleModel, policy: KeyPolicy, source: Source) -> List[RawFinding]:
+    """Key material anywhere in the text (strings, comments, docstrings), plus
+    keys the text does not show whole: split by implicit concatenation or
+    `+` in an assignment, a dict, an argument or a default."""
+    from .. import text
+
+    found = text.scan(source, rule, match, policy)
+    spans = [f.span for f in found]
+    for candidate in model.candidates:
+        value = literal_string(candidate.value)
+        if value is None or not any(policy.matches_shape(s, value) for s in match.shapes):
+            continue
+        if policy.is_placeholder(value):
+            continue
+        span = source.span_from_ast(candidate.value)
+        if any(_inside(s, span) for s in spans):
+            continue  # written whole: the text scan has it
+        spans.append(span)
+        found.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value, secret_spans=(span,)))
+    return found
+
+
+def _inside(inner, outer) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and \
+        (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)

@@ -142,8 +142,23 @@ def _endpoint(call: ast.Call, group: CalleeGroup, resolver: Resolver, scope, arg
             continue
         if value.literal is not None:
             return resolver.sdk.endpoint_kind(value.literal)
+        partial = resolver.partial_string(node, scope)
+        if partial and "\0" in partial:  # f"http://localhost:{PORT}": decide by the known host, if it is known
+            kind = resolver.sdk.endpoint_kind(partial.split("\0", 1)[0])
+            host_known = "//" in partial.split("\0", 1)[0] and _host_complete(partial)
+            if host_known:
+                return kind
+        elif partial:
+            return resolver.sdk.endpoint_kind(partial)
         return "unknown"
     return "none"
+
+
+def _host_complete(partial: str) -> bool:
+    """Whether the unknown parts of a URL come after its host name ended."""
+    rest = partial.split("//", 1)[1]
+    head = rest.split("\0", 1)[0]
+    return any(sep in head for sep in (":", "/", "?"))
 
 
 def _argument(call: ast.Call, group: CalleeGroup, name: str, args) -> Optional[ast.expr]:

@@ -26,15 +26,16 @@ IMPORT, ASSIGN, PARAM, DEF, OTHER = "import", "assign", "param", "def", "other"
 
 
 class Binding:
-    __slots__ = ("name", "pos", "kind", "value", "scope", "fallback")
+    __slots__ = ("name", "pos", "kind", "value", "scope", "fallback", "annotation")
 
     def __init__(self, name: str, pos: Pos, kind: str, value, scope: "Scope", fallback: bool = False) -> None:
         self.name = name
         self.pos = pos
         self.kind = kind
-        self.value = value  # import: qualified str; assign: ast.expr; def: the def node
+        self.value = value  # import: qualified str; assign: ast.expr; def: the def node; param: default
         self.scope = scope
         self.fallback = fallback
+        self.annotation = None  # param: its annotation
 
 
 class Scope:
@@ -111,19 +112,21 @@ class ModuleModel:
         self.calls: List[CallSite] = []
         self.candidates: List[Candidate] = []
         self.scopes: Dict[int, Scope] = {}  # id(def node) -> its scope
+        self.mutated: set = set()  # names of dicts changed by a method call (update, setdefault...)
+        self.star_imports: List[str] = []  # modules imported with `from m import *` at module level
         self._walk()
 
     # -- building ------------------------------------------------------------
 
     def _walk(self) -> None:
-        """One pass over the tree. Children are visited in any order (bindings
-        are sorted by position before the first lookup); leaves that can hold
-        nothing of interest (names, constants, operators) are never pushed."""
+        """One pass over the tree, in source order (a `global` statement must be
+        seen before the assignments it redirects). Leaves that can hold nothing
+        of interest (names, constants, operators) are never pushed."""
         Call, Constant = ast.Call, ast.Constant
         calls, candidates = self.calls, self.candidates
         children = _children
         # stack items: (node, scope, in_except, in_lambda)
-        stack: List[tuple] = [(child, self.module, False, False) for child in self.tree.body]
+        stack: List[tuple] = [(child, self.module, False, False) for child in reversed(self.tree.body)]
         push = stack.append
         statements: Dict[int, ast.stmt] = {}
         while stack:
@@ -132,9 +135,22 @@ class ModuleModel:
             cls = node.__class__
             if cls is Call:
                 calls.append(CallSite(node, scope, statements.pop(id(node), None), in_lambda))
+                default = None
                 for kw in node.keywords:
                     if kw.arg is not None and _long_string(kw.value):
                         candidates.append(Candidate(kw.arg, kw.value, scope))
+                        if kw.arg == "default":
+                            default = kw.value
+                args = node.args
+                if args and args[0].__class__ is Constant and isinstance(args[0].value, str):
+                    # getter(NAME, VALUE) / getter(NAME, default=VALUE): os.getenv,
+                    # os.environ.get, django-environ, config.get
+                    value = args[1] if len(args) > 1 and _long_string(args[1]) else default
+                    if value is not None:
+                        candidates.append(Candidate(args[0].value, value, scope))
+                func = node.func
+                if func.__class__ is ast.Attribute and func.attr in _MUTATORS and func.value.__class__ is ast.Name:
+                    self.mutated.add(func.value.id)
             elif cls is ast.Expr:
                 if node.value.__class__ is Call:
                     statements[id(node.value)] = node
@@ -146,6 +162,8 @@ class ModuleModel:
                     self._bind_target(node.target, node.value, scope, in_except)
             elif cls is ast.AugAssign:
                 self._bind_target(node.target, None, scope, in_except)
+                if node.target.__class__ is ast.Name:
+                    self.mutated.add(node.target.id)
             elif cls is ast.NamedExpr:
                 self._bind_target(node.target, node.value, scope, in_except)
             elif cls is ast.Dict:
@@ -163,6 +181,8 @@ class ModuleModel:
             elif cls is ast.ImportFrom:
                 for alias in node.names:
                     if alias.name == "*":
+                        if not node.level and scope is self.module:
+                            self.star_imports.append(node.module)
                         continue
                     qualified = None if node.level else f"{node.module}.{alias.name}"
                     kind = IMPORT if qualified else OTHER
@@ -186,7 +206,7 @@ class ModuleModel:
                 for d in node.args.kw_defaults:
                     if d is not None:
                         push((d, scope, in_except, in_lambda))
-                for c in node.body:
+                for c in reversed(node.body):
                     push((c, inner, False, False))
                 continue
             elif cls is ast.ClassDef:
@@ -196,7 +216,7 @@ class ModuleModel:
                     push((d, scope, in_except, in_lambda))
                 for k in node.keywords:
                     push((k.value, scope, in_except, in_lambda))
-                for c in node.body:
+                for c in reversed(node.body):
                     push((c, inner, False, in_lambda))
                 continue
             elif cls is ast.Lambda:
@@ -210,7 +230,7 @@ class ModuleModel:
                 inner = Scope("comprehension", node, scope)
                 for gen in node.generators:
                     self._bind_target(gen.target, None, inner, False)
-                for c in children(node):
+                for c in reversed(children(node)):
                     push((c, inner, False, True))
                 continue
             elif cls is ast.Return:
@@ -225,13 +245,13 @@ class ModuleModel:
             elif cls is ast.ExceptHandler:
                 if node.name:
                     scope.bind(Binding(node.name, _pos(node), OTHER, None, scope, True))
-                for c in children(node):
+                for c in reversed(children(node)):
                     push((c, scope, True, in_lambda))
                 continue
             elif cls is ast.Global:
                 scope.globals.update(node.names)
                 continue
-            for c in children(node):
+            for c in reversed(children(node)):
                 push((c, scope, in_except, in_lambda))
 
     def _bind_params(self, args: ast.arguments, inner: Scope, outer: Scope) -> None:
@@ -239,7 +259,9 @@ class ModuleModel:
         defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         pairs = list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
         for arg, default in pairs:
-            inner.bind(Binding(arg.arg, _pos(arg), PARAM, default, inner))
+            binding = Binding(arg.arg, _pos(arg), PARAM, default, inner)
+            binding.annotation = arg.annotation
+            inner.bind(binding)
             if default is not None and _long_string(default):
                 self.candidates.append(Candidate(arg.arg, default, outer))
         for arg in (args.vararg, args.kwarg):
@@ -310,6 +332,25 @@ class ModuleModel:
             own = False
         return None
 
+    def star_binding(self, name: str) -> Optional[Binding]:
+        """What a name no binding explains may come from: `from boto3 import *`."""
+        if self.star_imports:
+            return Binding(name, (0, 0), IMPORT, f"{self.star_imports[-1]}.{name}", self.module)
+        return None
+
+    def visible(self, name: str, scope: Scope, pos: Pos) -> List[Binding]:
+        """Every binding of `name` that may be the one in force at `pos`: in the
+        scope that defines the name, those before `pos` (all of them, in an
+        enclosing scope). `if dev: KEY = "AKIA..." else: KEY = os.environ[...]`
+        may use either."""
+        chosen = self.lookup(name, scope, pos)
+        if chosen is None or chosen.kind != ASSIGN:
+            return [chosen] if chosen is not None else []
+        bindings = chosen.scope.ordered(name) or [chosen]
+        if chosen.scope is scope and scope.kind != "comprehension":
+            bindings = [b for b in bindings if b.pos <= pos]
+        return [b for b in bindings if b.kind == ASSIGN] or [chosen]
+
     def self_attribute(self, owner: ast.Name, attr: str, scope: Scope) -> Optional[Binding]:
         """`self.attr` inside a method: what some method of the class assigned to it."""
         function = scope
@@ -322,6 +363,9 @@ class ModuleModel:
             return None
         return _choose(sorted(cls_scope.attrs.get(attr) or [], key=lambda b: b.pos), None)
 
+
+# Methods that change a dict in place: after them, a `**d` is no longer fully visible.
+_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
 
 # Nodes the walk never needs to enter: they cannot contain a call, a binding
 # or a string worth judging on their own.

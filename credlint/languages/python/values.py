@@ -61,7 +61,7 @@ class Resolver:
         cls = node.__class__
         if cls is ast.Name:
             binding = self.model.lookup(node.id, scope, (node.lineno, node.col_offset))
-            return self._qualify_binding(binding, depth)
+            return self._qualify_binding(binding or self.model.star_binding(node.id), depth)
         if cls is ast.Attribute:
             owner = node.value
             if owner.__class__ is ast.Name:
@@ -89,6 +89,10 @@ class Resolver:
         if binding.kind == DEF and isinstance(binding.value, (ast.FunctionDef, ast.AsyncFunctionDef)):
             scope = self.model.scopes.get(id(binding.value))
             return LocalFunction(scope) if scope is not None else None
+        if binding.kind == PARAM and binding.annotation is not None:
+            # `def f(session: boto3.Session)`: an instance of the annotated class
+            kind = self._qualify(binding.annotation, binding.scope.parent or binding.scope, depth + 1)
+            return f"{kind}()" if isinstance(kind, str) else None
         return None
 
     def _returned(self, scope: Scope, depth: int) -> Optional[str]:
@@ -113,14 +117,17 @@ class Resolver:
             kind = SECRET if self.policy.is_secret(literal) else PLACEHOLDER
             return Value(kind, literal, node)
         if cls is ast.Name:
-            binding = self.model.lookup(node.id, scope, (node.lineno, node.col_offset))
-            if binding is None:
+            bindings = self.model.visible(node.id, scope, (node.lineno, node.col_offset))
+            values = [self._classify_binding(b, node.id, role, depth) for b in bindings]
+            if not values:
                 return Value(EXPRESSION, detail="variable")
-            if binding.kind == PARAM:
-                return Value(PARAMETER, detail=node.id)
-            if binding.kind == ASSIGN and binding.value is not None:
-                return self.classify(binding.value, binding.scope, role, depth + 1)
-            return Value(EXPRESSION, detail="variable")
+            for value in values:
+                if value.kind == SECRET:
+                    return value  # one branch hardcodes a key: the code may use it
+            values = [v for v in values if v.kind != NONE] or values  # `KEY = None` until configured
+            if len({v.kind for v in values}) == 1:
+                return values[-1]
+            return Value(EXPRESSION, detail="variable")  # depends on the branch taken: never a safe fix
         if cls is ast.BoolOp or cls is ast.IfExp:
             # `os.getenv("X") or "AKIA..."`: a hardcoded fallback is hardcoded
             parts = node.values if cls is ast.BoolOp else [node.body, node.orelse]
@@ -137,6 +144,45 @@ class Resolver:
         if cls is ast.Attribute:
             return Value(EXPRESSION, detail="settings")
         return Value(EXPRESSION, detail="expression")
+
+    def _classify_binding(self, binding: Binding, name: str, role: str, depth: int) -> Value:
+        if binding.kind == PARAM:
+            return Value(PARAMETER, detail=name)
+        if binding.kind == ASSIGN and binding.value is not None:
+            return self.classify(binding.value, binding.scope, role, depth + 1)
+        return Value(EXPRESSION, detail="variable")
+
+    def partial_string(self, node: ast.expr, scope: Scope, depth: int = 0) -> Optional[str]:
+        """A string with its unknown parts as U+0000: `f"http://localhost:{PORT}"`
+        -> "http://localhost:\0", with names bound to literals substituted."""
+        literal = literal_string(node)
+        if literal is not None:
+            return literal
+        if depth > MAX_DEPTH:
+            return None
+        if node.__class__ is ast.Name:
+            binding = self.model.lookup(node.id, scope, (node.lineno, node.col_offset))
+            if binding is not None and binding.kind == ASSIGN and binding.value is not None:
+                return self.partial_string(binding.value, binding.scope, depth + 1)
+            return None
+        if node.__class__ is ast.JoinedStr:
+            parts = []
+            for value in node.values:
+                if isinstance(value, ast.Constant):
+                    parts.append(str(value.value))
+                elif isinstance(value, ast.FormattedValue):
+                    inner = value.value
+                    known = None
+                    if isinstance(inner, ast.Constant) and isinstance(inner.value, (str, int)):
+                        known = str(inner.value)
+                    elif isinstance(inner, ast.Name):
+                        binding = self.model.lookup(inner.id, scope, (inner.lineno, inner.col_offset))
+                        if binding is not None and binding.kind == ASSIGN and isinstance(binding.value, ast.Constant) \
+                                and isinstance(binding.value.value, (str, int)):
+                            known = str(binding.value.value)
+                    parts.append(known if known is not None and value.format_spec is None else "\0")
+            return "".join(parts)
+        return None
 
     def _environment(self, node: ast.expr, scope: Scope, role: str, depth: int) -> Optional[Value]:
         """os.environ["X"], os.environ.get("X"[, default]), os.getenv("X"[, default])."""
@@ -212,16 +258,17 @@ class Resolver:
         `dict(k=v)` built in view, whether every entry is visible, and whether
         the dict is written inline (so a fix may edit it)."""
         inline = True
+        complete = True
         if node.__class__ is ast.Name:
             binding = self.model.lookup(node.id, scope, (node.lineno, node.col_offset))
             if binding is None or binding.kind != ASSIGN or binding.value is None:
                 return None
             updates = binding.scope.updates.get(node.id, [])
+            complete = node.id not in self.model.mutated  # d.update(...): contents not fully visible
             node, scope, inline = binding.value, binding.scope, False
         else:
             updates = []
         entries: List[Tuple[str, ast.expr]] = []
-        complete = True
         if node.__class__ is ast.Dict:
             for key, value in zip(node.keys, node.values):
                 text = literal_string(key) if key is not None else None
