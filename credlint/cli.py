@@ -78,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH",
                        help="files or directories to lint (default: .); '-' reads stdin (with --stdin-filename)")
     out = check.add_argument_group("output")
-    out.add_argument("--format", default="text", choices=["text", "json"], help="report format (default: text)")
+    from .report import FORMATS
+
+    out.add_argument("--format", default="text", choices=sorted(FORMATS), help="report format (default: text)")
     out.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE; the terminal gets a summary")
     out.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                      help="colour the text report (auto: on a terminal, unless NO_COLOR is set)")
@@ -120,7 +122,16 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule", help="rule id or name, e.g. CL101 or hardcoded-credentials-in-sdk-call")
     explain.set_defaults(handler=run_explain)
+
+    lsp = sub.add_parser("lsp", help="run the language server on stdio (for editors)")
+    lsp.set_defaults(handler=run_lsp)
     return parser
+
+
+def run_lsp(args: argparse.Namespace) -> int:
+    from .lsp import main as serve
+
+    return serve()
 
 
 def _split(value: Optional[str]) -> Optional[List[str]]:
