@@ -37,15 +37,18 @@ class Linter:
         self._plans: Dict[str, List[Tuple[Rule, str]]] = {}
 
     def plan(self, file_type: str) -> List[Tuple[Rule, str]]:
-        """(rule, analyzer) pairs for a file type: the rule's own block, else its `any` block."""
+        """(rule, block) pairs for a file type: the rule's block for that type
+        (or one the type accepts, see languages.BLOCKS), else its `any` block."""
         plan = self._plans.get(file_type)
         if plan is None:
             plan = []
+            accepted = languages.blocks_for(file_type) if languages.known(file_type) else ()
             for rule in self.rules:
-                if file_type in rule.match:
-                    plan.append((rule, file_type))
-                elif "any" in rule.match:
-                    plan.append((rule, "any"))
+                block = next((b for b in accepted if b in rule.match), None)
+                if block is None and "any" in rule.match:
+                    block = "any"
+                if block is not None:
+                    plan.append((rule, block))
             self._plans[file_type] = plan
         return plan
 
@@ -78,30 +81,26 @@ class Linter:
     def _analyze(self, path: str, key_path: str, data: bytes, file_type: str,
                  plan: List[Tuple[Rule, str]]) -> FileResult:
         notices: List[Notice] = []
-        by_analyzer: Dict[str, List[Rule]] = {}
-        if file_type == "python":
-            by_analyzer["python"] = []  # parse even for text rules: an invalid file gets its notice
-        for rule, analyzer in plan:
-            by_analyzer.setdefault(analyzer, []).append(rule)
+        # The file type's analyzer runs every block but `any`, which the text analyzer runs.
+        typed: List[Tuple[Rule, str]] = [(r, b) for r, b in plan if b != "any"]
+        text_rules: List[Rule] = [r for r, b in plan if b == "any"]
         source: Optional[Source] = None
         results: List["AnalysisResult"] = []
         fallback: List[Rule] = []
-        for analyzer_name, rules in by_analyzer.items():
-            if analyzer_name == "any":
-                continue
+        if typed or file_type == "python":  # parse Python even for text rules: an invalid file gets its notice
             try:
-                source = Source.for_python(path, data) if analyzer_name == "python" else Source.for_text(path, data)
+                source = Source.for_python(path, data) if file_type == "python" else Source.for_text(path, data)
             except DecodeError as exc:
                 notices.append(Notice(path, f"{exc}; scanned as text only"))
-                fallback.extend(rules)
-                continue
-            analyzer = languages.analyzer(analyzer_name)
-            result = analyzer.analyze(source, [(r, self.ruleset.compiled(r, analyzer_name)) for r in rules],
-                                      self.ruleset.library)
-            results.append(result)
-            notices.extend(Notice(path, message) for message in result.notices)
-            fallback.extend(result.unapplied)
-        text_rules = list(by_analyzer.get("any", ())) + [r for r in fallback if "any" in r.match]
+                fallback.extend(r for r, _ in typed)
+            else:
+                analyzer = languages.analyzer(file_type)
+                result = analyzer.analyze(source, [(r, self.ruleset.compiled(r, b)) for r, b in typed],
+                                          self.ruleset.library)
+                results.append(result)
+                notices.extend(Notice(path, message) for message in result.notices)
+                fallback.extend(result.unapplied)
+        text_rules += [r for r in fallback if "any" in r.match]
         if text_rules:
             if source is None or not results:
                 source = Source.for_text(path, data)

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import Dict
+from typing import Dict, Tuple
 
 ANALYZERS: Dict[str, str] = {
     "python": "credlint.languages.python",
     "any": "credlint.languages.text",
 }
 
+# Block keys a file type accepts, in order of preference. A notebook's code
+# cells are Python: the notebook analyzer runs the rules' `python` blocks on
+# them (and scans outputs as text).
+BLOCKS: Dict[str, Tuple[str, ...]] = {
+    "notebook": ("notebook", "python"),
+}
+
 _loaded: Dict[str, ModuleType] = {}
+
+
+def blocks_for(file_type: str) -> Tuple[str, ...]:
+    return BLOCKS.get(file_type, (file_type,))
 
 
 def analyzer(file_type: str) -> ModuleType:
