@@ -50,12 +50,28 @@ def ruleset_for(settings: Settings) -> RuleSet:
 
 
 class FixedFile:
-    def __init__(self, path: str, before: bytes, after: bytes, result: FileResult, applied: int) -> None:
+    def __init__(self, path: str, before: bytes, after: bytes, result: FileResult, applied: int,
+                 secrets: Sequence[str] = ()) -> None:
         self.path = path
         self.before = before
         self.after = after
         self.result = result
         self.applied = applied  # number of fixes applied
+        self._secrets = tuple(secrets)  # raw: only for redacting a diff of this file
+
+    def diff(self, policy) -> str:
+        """The unified diff of the fix, with every secret masked (the removed
+        lines are where the keys were)."""
+        from .engine import redact_line
+        from .fixes import unified_diff
+        from .redaction import redact_fragments
+        from .source import Source
+
+        before = Source.for_python(self.path, self.before).text
+        after = Source.for_python(self.path, self.after).text
+        display = os.path.normpath(self.path).replace(os.sep, "/")
+        lines = unified_diff(display, before, after).splitlines(keepends=True)
+        return "".join(redact_fragments(redact_line(line, self._secrets, policy), self._secrets) for line in lines)
 
     @property
     def changed(self) -> bool:
@@ -159,9 +175,10 @@ class Project:
         result of the fixed version (findings that remain, skipped fixes)."""
         absolute = os.path.abspath(path)
         key, rules = self.key_path(absolute), self.rules_for(absolute)
-        first = self._guarded(path, lambda: self.linter.lint(path, data, key, rules))
+        secrets: List[str] = []
+        first = self._guarded(path, lambda: self.linter.lint(path, data, key, rules, secrets))
         if not any(f.fix_plan is not None and f.fix_plan.applicability in allowed for f in first.findings):
-            return FixedFile(path, data, data, first, 0)
+            return FixedFile(path, data, data, first, 0, secrets)
         from .fixes import fix_text
         from .source import Source
 
@@ -173,7 +190,7 @@ class Project:
         if outcome.notices:
             result = result._replace(notices=result.notices + tuple(
                 Notice(path, message, line) for line, message in outcome.notices))
-        return FixedFile(path, data, after, result, len(outcome.applied))
+        return FixedFile(path, data, after, result, len(outcome.applied), secrets)
 
     def attach_fixes(self, result: FileResult, data: bytes) -> FileResult:
         """The result with each fixable finding's edits (JSON, SARIF, editors)."""

@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     perf.add_argument("--no-cache", action="store_true", help="do not read or write the results cache")
     perf.add_argument("--cache-dir", metavar="DIR", help="where the cache lives (default: .credlint_cache in the repository)")
     perf.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: one per CPU)")
+    fix = check.add_argument_group("fixes")
+    fix.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what remains")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also apply unsafe fixes")
+    fix.add_argument("--diff", action="store_true",
+                     help="print the unified diff of the fixes, write nothing; exit 1 if there is any")
     files.add_argument("--stdin-filename", metavar="PATH",
                        help="lint standard input as if it were the file at PATH (use '-' as the path)")
     check.set_defaults(handler=run_check)
@@ -180,17 +185,32 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError("reading stdin needs --stdin-filename PATH, to know which rules apply")
     if args.config and not os.path.isfile(args.config):
         raise UsageError(f"--config {args.config}: no such file")
+    fixing = args.fix or args.diff
+    allowed = ("safe", "unsafe") if args.unsafe_fixes else ("safe",)
     workspace = Workspace(overrides_from_args(args), config_file=args.config, isolated=args.isolated)
-    progress = None
+    fixed_files = []
+    sources = {}  # path -> bytes, for attaching fix edits to machine reports
     if stdin:
+        project = workspace.project_for(args.stdin_filename)
+        data = sys.stdin.buffer.read()
         if args.force_exclude and workspace.excluded(args.stdin_filename):
             results = []
+            if args.fix:
+                sys.stdout.buffer.write(data)  # an editor expects its buffer back
+        elif fixing:
+            outcome = project.fix_source(args.stdin_filename, data, allowed)
+            results, fixed_files = [outcome.result], [outcome]
+            sources[args.stdin_filename] = outcome.after
         else:
-            results = [workspace.lint_source(args.stdin_filename, sys.stdin.buffer.read())]
-        project = workspace.project_for(args.stdin_filename)
+            results = [project.lint_source(args.stdin_filename, data)]
+            sources[args.stdin_filename] = data
     else:
-        results = workspace.lint_paths(paths, on_file=progress, jobs=args.jobs).files
         project = workspace.project_for(paths[0])
+        if fixing:
+            run, fixed_files = workspace.fix_paths(paths, allowed, write=args.fix and not args.diff, jobs=args.jobs)
+        else:
+            run = workspace.lint_paths(paths, on_file=_progress(args), jobs=args.jobs)
+        results = run.files
 
     ctx = ReportContext(
         rules={r.id: r for r in project.ruleset.rules},
@@ -198,20 +218,90 @@ def run_check(args: argparse.Namespace) -> int:
         show_source=args.show_source and not args.quiet,
         tool_version=__version__,
         root=project.settings.root,
+        unsafe_fixes=args.unsafe_fixes,
+        fixed={f.path: f.applied for f in fixed_files if f.changed} if args.fix else {},
+        quiet=args.quiet,
     )
+    if args.diff:
+        return _print_diffs(fixed_files, results, args, project.ruleset.library.policy())
+    if args.format in MACHINE_FORMATS:
+        results = _with_fix_edits(workspace, results, sources)
     report = renderer(args.format)(results, ctx)
+    out = sys.stderr if stdin and args.fix else sys.stdout  # stdout carries the fixed source
+    if stdin and args.fix:
+        sys.stdout.buffer.write(fixed_files[0].after if fixed_files else b"")
+        sys.stdout.flush()
     if args.output:
         _write_report(args.output, report)
         if not args.quiet:
             from .report.text import summary
 
-            print(summary(results, ctx))
+            print(summary(results, ctx), file=out)
     elif args.format == "text" and args.quiet:
-        print("\n".join(line for line in report.splitlines() if line and not line.startswith(("Found", "No problems", "[*]"))))
+        lines = [line for line in report.splitlines()
+                 if line and not line.startswith(("Found", "No problems", "[*]", "Fixed", "  = fix"))]
+        if lines:
+            print("\n".join(lines), file=out)
     else:
-        sys.stdout.write(report)
+        out.write(report)
     _print_notices(results, args)
     return _exit_code(results, args, project.settings.fail_on)
+
+
+MACHINE_FORMATS = ("json", "sarif")
+
+
+def _with_fix_edits(workspace, results, sources):
+    """Machine formats carry each fix's edits; computing them needs the source
+    (and libcst), so only files with fixable findings are read again."""
+    out = []
+    for result in results:
+        if any(f.fix_plan is not None for f in result.findings):
+            data = sources.get(result.path)
+            if data is None:
+                try:
+                    with open(result.path, "rb") as handle:
+                        data = handle.read()
+                except OSError:
+                    data = None
+            if data is not None:
+                result = workspace.project_for(result.path).attach_fixes(result, data)
+        out.append(result)
+    return out
+
+
+def _print_diffs(fixed_files, results, args, policy) -> int:
+    changed = [f for f in fixed_files if f.changed]
+    for f in changed:
+        sys.stdout.write(f.diff(policy))
+    count = sum(f.applied for f in changed)
+    if not args.quiet:
+        print(f"Would fix {count} problem{'s' if count != 1 else ''} in {len(changed)} "
+              f"file{'s' if len(changed) != 1 else ''}.", file=sys.stderr)
+    _print_notices(results, args)
+    if any(n.level == "error" for r in results for n in r.notices):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if changed else EXIT_CLEAN
+
+
+def _progress(args):
+    """A progress bar on stderr, for long runs on a terminal only."""
+    if args.format != "text" or args.quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    state = {"bar": None, "seen": 0}
+
+    def tick(result) -> None:
+        state["seen"] += 1
+        if state["bar"] is None and state["seen"] >= 500:
+            try:
+                from tqdm import tqdm
+            except ImportError:  # pragma: no cover - tqdm is a dependency
+                return
+            state["bar"] = tqdm(desc="credlint", unit=" files", initial=state["seen"], file=sys.stderr, leave=False)
+        elif state["bar"] is not None:
+            state["bar"].update(1)
+
+    return tick
 
 
 def _write_report(path: str, report: str) -> None:

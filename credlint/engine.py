@@ -53,10 +53,12 @@ class Linter:
         return plan
 
     def lint(self, path: str, data: bytes, key_path: Optional[str] = None,
-             rules: Optional[Sequence[Rule]] = None) -> FileResult:
+             rules: Optional[Sequence[Rule]] = None, secrets: Optional[List[str]] = None) -> FileResult:
         """Lint `data` as the file at `path`. `key_path` (the path relative to
         the project root) keys fingerprints so that they do not depend on where
-        credlint runs from. `rules` narrows the run (per-file ignores)."""
+        credlint runs from. `rules` narrows the run (per-file ignores).
+        `secrets`, if given, receives the raw secrets seen, for callers that
+        must redact text of their own (a diff)."""
         key_path = key_path or path
         if len(data) > self.max_file_size:
             return self.oversized(path, len(data))
@@ -70,7 +72,7 @@ class Linter:
         plan = rules_that_may_match(data, plan)
         if not plan:
             return FileResult(path, file_type=file_type)
-        return self._analyze(path, key_path, data, file_type, plan)
+        return self._analyze(path, key_path, data, file_type, plan, secrets)
 
     def oversized(self, path: str, size: int) -> FileResult:
         limit = self.max_file_size / (1024 * 1024)
@@ -79,7 +81,7 @@ class Linter:
             "(raise it with --max-file-size)"),), skipped=True)
 
     def _analyze(self, path: str, key_path: str, data: bytes, file_type: str,
-                 plan: List[Tuple[Rule, str]]) -> FileResult:
+                 plan: List[Tuple[Rule, str]], collect: Optional[List[str]] = None) -> FileResult:
         notices: List[Notice] = []
         # The file type's analyzer runs every block but `any`, which the text analyzer runs.
         typed: List[Tuple[Rule, str]] = [(r, b) for r, b in plan if b != "any"]
@@ -109,6 +111,8 @@ class Linter:
                                         self.ruleset.library))
         raw = [f for result in results for f in result.findings]
         secrets = [s for result in results for s in result.secrets]
+        if collect is not None:
+            collect.extend(secrets)
         spans = [span for f in raw for span in f.secret_spans]
         findings = self._finish(path, key_path, source, _resolve_overlaps(raw), secrets, spans)
         return FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type)

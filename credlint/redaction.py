@@ -54,3 +54,15 @@ def redact_text(text: str, secrets: Iterable[str]) -> str:
 
 def mask_key_shapes(text: str) -> str:
     return _KEY_SHAPED.sub(lambda m: mask(m.group(0)), text)
+
+
+_FRAGMENT = re.compile(r"[A-Za-z0-9/+=]{6,}")
+
+
+def redact_fragments(text: str, secrets: Iterable[str]) -> str:
+    """Mask pieces of secrets too: a key split into "q7Xr2vLk9Pz" "T4mW..."
+    shows no whole secret, but its halves must not be printed either."""
+    secrets = [s for s in secrets if len(s) >= 12]
+    if not secrets:
+        return text
+    return _FRAGMENT.sub(lambda m: "*" * len(m.group(0)) if any(m.group(0) in s for s in secrets) else m.group(0), text)

@@ -107,7 +107,7 @@ def _analyze(site: CallSite, resolver: Resolver, match: SdkCallMatch) -> Optiona
                 analysis.arguments.append(CredentialArgument(key, role, classified, kw, "splat", kw.value.id))
         if found and not inline and (not complete or len(found) != len(pairs)):
             blockers.append(f"`**{getattr(kw.value, 'id', 'kwargs')}` holds more than credentials")
-    if any(a.how == "positional" for a in analysis.arguments):
+    if any(a.how == "positional" for a in analysis.arguments) and group.fix == "remove-arguments":
         blockers.append("the credentials are positional arguments")
     analysis.endpoint = _endpoint(call, group, resolver, scope, args)
     return analysis
