@@ -13,6 +13,7 @@ from ..model import FileResult, Rule
 FORMATS: Dict[str, str] = {
     "text": "credlint.report.text",
     "json": "credlint.report.json_format",
+    "sarif": "credlint.report.sarif",
 }
 
 
