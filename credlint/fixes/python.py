@@ -72,6 +72,8 @@ def _close(original: list, slots: list, opening: Whitespace, base_indent: str) -
         closing = last_original.comma.whitespace_after
     else:
         closing = last_original.whitespace_after_arg if is_arg else cst.SimpleWhitespace("")
+    if slots[-1] is None:
+        closing = _without_comment(closing)  # that comment was on the removed line
     kept = [s for s in slots if s is not None]
     if not kept:
         # `f(` + comments on their own lines + `)`: keep those comments, else `f()`.
@@ -118,6 +120,12 @@ def _has_comment(ws: Whitespace) -> bool:
     if isinstance(ws, cst.ParenthesizedWhitespace):
         return ws.first_line.comment is not None or any(line.comment is not None for line in ws.empty_lines)
     return False
+
+
+def _without_comment(ws: Whitespace) -> Whitespace:
+    if isinstance(ws, cst.ParenthesizedWhitespace) and ws.first_line.comment is not None:
+        return ws.with_changes(first_line=cst.TrailingWhitespace(newline=ws.first_line.newline))
+    return ws
 
 
 def _join(own: Whitespace, closing: Whitespace, base_indent: str) -> Whitespace:
