@@ -14,6 +14,7 @@ FORMATS: Dict[str, str] = {
     "text": "credlint.report.text",
     "json": "credlint.report.json_format",
     "sarif": "credlint.report.sarif",
+    "github": "credlint.report.github",
 }
 
 
