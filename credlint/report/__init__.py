@@ -15,6 +15,7 @@ FORMATS: Dict[str, str] = {
     "json": "credlint.report.json_format",
     "sarif": "credlint.report.sarif",
     "github": "credlint.report.github",
+    "junit": "credlint.report.junit",
 }
 
 
