@@ -1,5 +1,10 @@
-"""Decide a file's type from its name, and from its first line when the name
-says nothing (a script with a `python` shebang is Python)."""
+"""Decide a file's type from its name, and from its first bytes when the name
+says nothing (a script with a `python` shebang is Python; a file that starts
+with `[default]` and `aws_access_key_id` is an AWS credentials file).
+
+The type picks the analyzer (languages/__init__.py) and the rules' match
+block; `any` is plain text.
+"""
 from __future__ import annotations
 
 import os
@@ -7,6 +12,56 @@ import re
 
 PYTHON_SUFFIXES = (".py", ".pyw", ".pyi")
 _PYTHON_SHEBANG = re.compile(rb"^#![^\n]*\bpython[0-9.]*\b")
+
+SUFFIXES = {
+    ".ipynb": "notebook",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".toml": "toml",
+    ".tf": "terraform",
+    ".tfvars": "terraform",
+    ".ini": "ini",
+    ".cfg": "ini",
+    ".s3cfg": "ini",
+    ".boto": "ini",
+    ".env": "dotenv",
+    # shell scripts and profiles: read for `export NAME=value` lines
+    ".sh": "dotenv",
+    ".bash": "dotenv",
+    ".zsh": "dotenv",
+    ".envrc": "dotenv",
+}
+
+NAMES = {
+    # boto 2, s3cmd, s3fs/goofys-style credential files
+    ".boto": "ini",
+    "boto.cfg": "ini",
+    ".s3cfg": "ini",
+    "s3cfg": "ini",
+    # the AWS CLI's shared credentials file, wherever it was copied to
+    "credentials": "ini",
+    # direnv, Flask, shell start-up files
+    ".envrc": "dotenv",
+    ".flaskenv": "dotenv",
+    ".env": "dotenv",
+    ".bashrc": "dotenv",
+    ".bash_profile": "dotenv",
+    ".profile": "dotenv",
+    ".zshrc": "dotenv",
+    ".zshenv": "dotenv",
+}
+
+# `.env.production`, `.env.local`, `.env.example`...
+_DOTENV_NAME = re.compile(r"^\.env(?:\.[\w.-]+)?$", re.IGNORECASE)
+
+# An AWS shared config/credentials file by content: comments or blank lines,
+# then a `[section]` header, and an AWS setting within the first bytes.
+_INI_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:[#;][^\n]*)?\r?\n)*[ \t]*\[[^\]\r\n]+\][ \t]*\r?\n")
+_AWS_SETTING = re.compile(rb"(?m)^[ \t]*(?:aws_access_key_id|aws_secret_access_key|aws_session_token|role_arn|"
+                          rb"sso_start_url|sso_session|credential_process|source_profile)[ \t]*[=:]")
+# A file of shell-style assignments to AWS variables: `export AWS_SECRET_ACCESS_KEY=...`.
+_ENV_HEAD = re.compile(rb"(?m)^[ \t]*(?:export[ \t]+)?AWS_[A-Z_]+=")
 
 
 def detect(path: str, head: bytes) -> str:
@@ -16,4 +71,18 @@ def detect(path: str, head: bytes) -> str:
         return "python"
     if "." not in name and _PYTHON_SHEBANG.match(head):
         return "python"
+    parent = os.path.basename(os.path.dirname(path)).lower()
+    if parent == ".aws" and lower in ("credentials", "config"):
+        return "ini"
+    if lower in NAMES:
+        return NAMES[lower]
+    if _DOTENV_NAME.match(name):
+        return "dotenv"
+    suffix = os.path.splitext(lower)[1]
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    if _INI_HEAD.match(head) and _AWS_SETTING.search(head):
+        return "ini"
+    if not suffix and _ENV_HEAD.search(head):
+        return "dotenv"
     return "any"

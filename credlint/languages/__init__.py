@@ -13,6 +13,7 @@ from typing import Dict, Tuple
 
 ANALYZERS: Dict[str, str] = {
     "python": "credlint.languages.python",
+    "json": "credlint.languages.jsonfile",
     "any": "credlint.languages.text",
 }
 
