@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="apply excludes to files named on the command line too (for pre-commit)")
     files.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
                        help="lint files that .gitignore ignores")
+    files.add_argument("--staged", action="store_true",
+                       help="lint what is staged in git (the index content), for plain git hooks")
+    files.add_argument("--files-from", metavar="FILE",
+                       help="read the paths to lint from FILE ('-' for stdin), one per line or NUL-separated")
     files.add_argument("--max-file-size", type=float, metavar="MB",
                        help="skip files larger than this (default: 5)")
     perf = check.add_argument_group("performance")
@@ -186,6 +190,14 @@ def run_check(args: argparse.Namespace) -> int:
     if args.config and not os.path.isfile(args.config):
         raise UsageError(f"--config {args.config}: no such file")
     fixing = args.fix or args.diff
+    if args.staged and (fixing or args.paths or args.files_from):
+        raise UsageError("--staged lints the index as it is: it takes no paths and cannot be combined with "
+                         "--fix, --diff or --files-from")
+    if args.files_from:
+        paths = _read_path_list(args.files_from) + list(args.paths)
+        if not paths:
+            raise UsageError(f"--files-from {args.files_from}: no paths")
+        stdin = False
     allowed = ("safe", "unsafe") if args.unsafe_fixes else ("safe",)
     workspace = Workspace(overrides_from_args(args), config_file=args.config, isolated=args.isolated)
     fixed_files = []
@@ -204,6 +216,20 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             results = [project.lint_source(args.stdin_filename, data)]
             sources[args.stdin_filename] = data
+    elif args.staged:
+        from .staged import GitError, staged_files
+
+        try:
+            staged = list(staged_files("."))
+        except GitError as exc:
+            raise UsageError(str(exc)) from None
+        project = workspace.project_for(".")
+        results = []
+        for absolute, data in staged:
+            shown = os.path.relpath(absolute)
+            if workspace.excluded(absolute):
+                continue
+            results.append(workspace.lint_source(shown, data))
     else:
         project = workspace.project_for(paths[0])
         if fixing:
@@ -249,6 +275,22 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 MACHINE_FORMATS = ("json", "sarif")
+
+
+def _read_path_list(name: str) -> List[str]:
+    from .api import UsageError
+
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read()
+        else:
+            with open(name, "rb") as handle:
+                raw = handle.read()
+    except OSError as exc:
+        raise UsageError(f"--files-from {name}: {exc.strerror}") from None
+    text = raw.decode("utf-8", "surrogateescape")
+    separator = "\0" if "\0" in text else "\n"
+    return [p.rstrip("\r") for p in text.split(separator) if p.strip()]
 
 
 def _with_fix_edits(workspace, results, sources):

@@ -90,7 +90,8 @@ def find_config_file(start: str) -> Optional[str]:
         current = parent
 
 
-_has_table = re.compile(r"^\s*\[tool\.credlint[\].]", re.MULTILINE)
+# Lenient on purpose: a broken `[tool.credlint` header must still be read, and fail loudly.
+_has_table = re.compile(r"^\s*\[+\s*\"?tool\"?\s*\.\s*\"?credlint\b", re.MULTILINE)
 _dir_cache: Dict[str, Optional[str]] = {}
 
 

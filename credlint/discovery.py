@@ -112,7 +112,8 @@ class Discovery:
                                                         ).excluded_anywhere(absolute, is_dir):
                 continue
             if is_dir:
-                for path in self._walk(absolute, given):
+                shown = os.path.normpath(given)
+                for path in self._walk(absolute, "" if shown == "." else shown):
                     if path.absolute not in seen:
                         seen.add(path.absolute)
                         yield path
@@ -144,17 +145,17 @@ class Discovery:
                 except OSError:
                     continue
                 if is_dir:
-                    if exclude.excluded(entry.path, True) or _is_virtualenv(entry.path):
+                    if exclude.excluded(entry.path, True) or _is_virtualenv(entry.path) or _is_cache(entry.path):
                         continue
                     if specs and _ignored(specs, entry.path, True):
                         continue
-                    subdirs.append((entry.path, os.path.join(display, name), specs))
+                    subdirs.append((entry.path, os.path.join(display, name) if display else name, specs))
                 elif is_file:
                     if os.path.splitext(name)[1].lower() in BINARY_SUFFIXES or exclude.excluded(entry.path, False):
                         continue
                     if specs and _ignored(specs, entry.path, False):
                         continue
-                    yield Candidate(os.path.join(display, name), entry.path, False)
+                    yield Candidate(os.path.join(display, name) if display else name, entry.path, False)
             stack.extend(reversed(subdirs))
 
     def _gitignore(self, directory: str):
@@ -206,6 +207,11 @@ def _ignored(specs, path: str, directory: bool) -> bool:
 
 def _is_virtualenv(path: str) -> bool:
     return os.path.exists(os.path.join(path, "pyvenv.cfg"))
+
+
+def _is_cache(path: str) -> bool:
+    """A directory tagged per https://bford.info/cachedir/ (credlint's own caches, and others')."""
+    return os.path.exists(os.path.join(path, "CACHEDIR.TAG"))
 
 
 def find_root(paths: Sequence[str]) -> str:

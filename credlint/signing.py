@@ -29,6 +29,19 @@ def user_cache_dir() -> str:
     return os.path.join(base, "credlint")
 
 
+def _mark(directory: str) -> None:
+    """Tag the cache root (https://bford.info/cachedir/) so that backup tools,
+    and credlint's own walk, leave it alone wherever it lives."""
+    tag = os.path.join(directory, "CACHEDIR.TAG")
+    if not os.path.exists(tag):
+        try:
+            os.makedirs(directory, exist_ok=True)
+            with open(tag, "w", encoding="utf-8") as handle:
+                handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# credlint cache: https://bford.info/cachedir/\n")
+        except OSError:
+            pass
+
+
 def _signing_key() -> Optional[bytes]:
     global _key
     if _key is not None:
@@ -37,6 +50,7 @@ def _signing_key() -> Optional[bytes]:
     if configured:
         _key = hashlib.sha256(configured.encode()).digest()
         return _key
+    _mark(user_cache_dir())
     path = os.path.join(user_cache_dir(), "signing.key")
     try:
         with open(path, "rb") as handle:

@@ -90,9 +90,10 @@ def summary(results: List[FileResult], ctx, paint=None) -> str:
         f"in {with_findings} of {files} file{'s' if files != 1 else ''}.", "bold"))
     safe = sum(1 for f in findings if (f.fix or f.fix_plan) and (f.fix or f.fix_plan).applicability == "safe")
     unsafe = sum(1 for f in findings if (f.fix or f.fix_plan) and (f.fix or f.fix_plan).applicability == "unsafe")
-    if safe or unsafe:
-        text = f"[*] {safe} fixable with --fix"
-        if unsafe:
-            text += f" ({unsafe} more with --fix --unsafe-fixes)"
-        lines.append(text + ".")
+    if safe and unsafe:
+        lines.append(f"[*] {safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes).")
+    elif safe:
+        lines.append(f"[*] {safe} fixable with --fix.")
+    elif unsafe:
+        lines.append(f"[*] {unsafe} fixable with --fix --unsafe-fixes.")
     return "\n".join(lines)
