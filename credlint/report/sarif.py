@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from ..model import FileResult, Finding, Fix, Notice, Rule, Span
 from ..redaction import mask
+from .github import relative_path
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/credlint/credlint"
@@ -194,7 +195,7 @@ def _fix(fix: Optional[Fix], path: str, root: str) -> Optional[Dict[str, Any]]:
 def _notification(notice: Notice, root: str) -> Dict[str, Any]:
     notification: Dict[str, Any] = {
         "level": LEVELS.get(notice.level, "warning"),
-        "message": {"text": f"{notice.path}: {notice.message}" if notice.path else notice.message},
+        "message": {"text": f"{relative_path(notice.path, root)}: {notice.message}" if notice.path else notice.message},
     }
     if notice.path:
         physical: Dict[str, Any] = {"artifactLocation": _artifact_location(notice.path, root)}
