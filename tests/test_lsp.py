@@ -1,0 +1,535 @@
+"""`credlint lsp` as an editor talks to it: a real process, LSP JSON-RPC over
+stdin/stdout, no mocks."""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+from urllib.parse import quote
+
+import pytest
+
+from conftest import KEY_ID, SECRET
+
+TIMEOUT = 30.0  # seconds for any one answer: a hung server fails the test, it does not hang CI
+
+
+def uri_of(path: Path) -> str:
+    return "file://" + quote(str(path))
+
+
+class LspClient:
+    """Just enough of an LSP client: Content-Length framing, requests with
+    ids, a queue of what the server sends, and null answers to the server's
+    own requests (client/registerCapability...)."""
+
+    def __init__(self, cwd: Path, command: Optional[List[str]] = None) -> None:
+        env = dict(os.environ)
+        env.pop("CREDLINT_DEBUG", None)
+        self.process = subprocess.Popen(
+            command or [sys.executable, "-m", "credlint", "lsp"], cwd=str(cwd), env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        self.incoming: "queue.Queue[Optional[Dict[str, Any]]]" = queue.Queue()
+        self.notifications: List[Dict[str, Any]] = []  # received, not yet consumed
+        self.server_requests: List[Dict[str, Any]] = []
+        self.stderr = b""
+        self._next_id = 0
+        self._write_lock = threading.Lock()
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+
+    # -- transport --
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        try:
+            while True:
+                length = None
+                while True:
+                    line = stream.readline()
+                    if not line:
+                        self.incoming.put(None)
+                        return
+                    line = line.strip()
+                    if not line:
+                        break
+                    name, _, value = line.partition(b":")
+                    if name.lower() == b"content-length":
+                        length = int(value)
+                assert length is not None, "a message without Content-Length"
+                message = json.loads(stream.read(length).decode("utf-8"))
+                if "method" in message and "id" in message:  # a request from the server
+                    self.server_requests.append(message)
+                    self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
+                self.incoming.put(message)
+        except Exception:  # the process went away mid-message
+            self.incoming.put(None)
+
+    def _drain_stderr(self) -> None:
+        for chunk in iter(lambda: self.process.stderr.read(4096), b""):
+            self.stderr += chunk
+
+    def _send(self, message: Dict[str, Any]) -> None:
+        body = json.dumps(message).encode("utf-8")
+        with self._write_lock:
+            self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.process.stdin.flush()
+
+    def _next(self, deadline: float) -> Dict[str, Any]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"no answer from the server in time; stderr:\n{self.stderr.decode(errors='replace')}")
+        try:
+            message = self.incoming.get(timeout=remaining)
+        except queue.Empty:
+            raise AssertionError(f"no answer from the server in time; stderr:\n{self.stderr.decode(errors='replace')}")
+        if message is None:
+            raise AssertionError(f"the server closed its output; stderr:\n{self.stderr.decode(errors='replace')}")
+        return message
+
+    # -- API --
+
+    def notify(self, method: str, params: Any) -> None:
+        self._send({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request(self, method: str, params: Any, timeout: float = TIMEOUT) -> Any:
+        self._next_id += 1
+        ident = self._next_id
+        self._send({"jsonrpc": "2.0", "id": ident, "method": method, "params": params})
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._next(deadline)
+            if message.get("id") == ident and "method" not in message:
+                assert "error" not in message, message["error"]
+                return message.get("result")
+            if "method" in message and "id" not in message:
+                self.notifications.append(message)
+
+    def wait_for(self, method: str, match: Callable[[Dict[str, Any]], bool] = lambda params: True,
+                 timeout: float = TIMEOUT) -> Dict[str, Any]:
+        """The first notification `method` whose params `match`, in order of
+        arrival; the others stay for later calls."""
+        for index, message in enumerate(self.notifications):
+            if message["method"] == method and match(message["params"]):
+                del self.notifications[index]
+                return message["params"]
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._next(deadline)
+            if "method" not in message or "id" in message:
+                continue
+            if message["method"] == method and match(message["params"]):
+                return message["params"]
+            self.notifications.append(message)
+
+    def diagnostics(self, uri: str, version: Optional[int] = None) -> List[Dict[str, Any]]:
+        params = self.wait_for("textDocument/publishDiagnostics",
+                               lambda p: p["uri"] == uri and (version is None or p.get("version") == version))
+        return params["diagnostics"]
+
+    def initialize(self, root: Path, capabilities: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        result = self.request("initialize", {
+            "processId": os.getpid(),
+            "rootUri": uri_of(root),
+            "workspaceFolders": [{"uri": uri_of(root), "name": root.name}],
+            "capabilities": capabilities if capabilities is not None else {
+                "workspace": {"workspaceEdit": {"documentChanges": True},
+                              "didChangeWatchedFiles": {"dynamicRegistration": True}},
+                "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}},
+            },
+        })
+        self.notify("initialized", {})
+        return result
+
+    def open(self, uri: str, text: str, language: str = "python", version: int = 1) -> None:
+        self.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": language, "version": version, "text": text}})
+
+    def change(self, uri: str, version: int, changes: List[Dict[str, Any]]) -> None:
+        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                               "contentChanges": changes})
+
+    def shutdown(self) -> int:
+        assert self.request("shutdown", None) is None
+        self.notify("exit", None)
+        return self.process.wait(timeout=TIMEOUT)
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=TIMEOUT)
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            try:
+                stream.close()
+            except Exception:
+                pass
+
+
+# -- applying edits, as an editor does (UTF-16 positions) --------------------------------
+
+
+def _offset(text: str, position: Dict[str, int]) -> int:
+    """An LSP position (0-based line, UTF-16 code units) -> an index in `text`."""
+    index = 0
+    for _ in range(position["line"]):
+        newline = min((i for i in (text.find("\r\n", index), text.find("\n", index), text.find("\r", index))
+                       if i >= 0), default=-1)
+        if newline < 0:
+            return len(text)
+        index = newline + (2 if text.startswith("\r\n", newline) else 1)
+    units = 0
+    while units < position["character"] and index < len(text) and text[index] not in "\r\n":
+        units += 2 if ord(text[index]) > 0xFFFF else 1
+        index += 1
+    return index
+
+
+def apply_text_edits(text: str, edits: List[Dict[str, Any]]) -> str:
+    spans = sorted(((_offset(text, e["range"]["start"]), _offset(text, e["range"]["end"]), e["newText"])
+                    for e in edits), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def edits_for(workspace_edit: Dict[str, Any], uri: str) -> List[Dict[str, Any]]:
+    if "documentChanges" in workspace_edit:
+        return [e for change in workspace_edit["documentChanges"] if change["textDocument"]["uri"] == uri
+                for e in change["edits"]]
+    return workspace_edit["changes"][uri]
+
+
+def utf16_column(line: str, index: int) -> int:
+    return len(line[:index].encode("utf-16-le")) // 2
+
+
+def test_edit_applier_counts_utf16_units():
+    text = "a😀b\r\nxyz\n"
+    assert apply_text_edits(text, [{"range": {"start": {"line": 0, "character": 3}, "end": {"line": 1, "character": 1}},
+                                    "newText": "-"}]) == "a😀-yz\n"
+
+
+# -- fixtures -------------------------------------------------------------------------------
+
+HARDCODED = (
+    "import boto3\n"
+    "\n"
+    "# a client for the uploads bucket\n"
+    f's3 = boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")\n'
+    "print(s3)\n"
+)
+CALL = "boto3.client("
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    root = tmp_path / "my project"  # a space: the URI is percent-encoded
+    root.mkdir()
+    (root / ".git").mkdir()  # the project root, as for the CLI
+    return root
+
+
+@pytest.fixture
+def client(workdir):
+    c = LspClient(workdir)
+    try:
+        yield c
+    finally:
+        c.kill()
+
+
+# -- tests -----------------------------------------------------------------------------------
+
+
+def test_diagnostics_quick_fix_and_clean_after_the_fix(client, workdir):
+    result = client.initialize(workdir)
+    capabilities = result["capabilities"]
+    assert capabilities["codeActionProvider"]["resolveProvider"] is True
+    path = workdir / "app.py"
+    path.write_text("import boto3\n")  # the disk differs from the buffer
+    uri = uri_of(path)
+    client.open(uri, HARDCODED)
+    diagnostics = client.diagnostics(uri, version=1)
+    assert [d["code"] for d in diagnostics] == ["CL101"]
+    [diagnostic] = diagnostics
+    line = HARDCODED.splitlines()[3]
+    assert diagnostic["range"]["start"] == {"line": 3, "character": line.index("aws_access_key_id")}
+    assert diagnostic["range"]["end"] == {"line": 3, "character": len(line) - 1}  # up to the closing paren
+    assert diagnostic["severity"] == 1
+    assert diagnostic["source"] == "credlint"
+    assert diagnostic["message"].startswith("[hardcoded-credentials-in-sdk-call] Hardcoded AWS credentials")
+    assert diagnostic["codeDescription"]["href"] == \
+        "https://github.com/credlint/credlint/blob/main/docs/rules/CL101.md"
+    assert SECRET not in json.dumps(diagnostics) and KEY_ID not in json.dumps(diagnostics)
+
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"],
+        "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
+    })
+    [action] = actions
+    assert action["kind"] == "quickfix"
+    assert action["title"] == \
+        "credlint: Remove the hardcoded credentials; use the default credential chain (unsafe)"
+    assert not action.get("isPreferred")
+    assert action["diagnostics"] == [diagnostic]
+    assert action["edit"]["documentChanges"][0]["textDocument"] == {"uri": uri, "version": 1}
+    fixed = apply_text_edits(HARDCODED, edits_for(action["edit"], uri))
+    assert 's3 = boto3.client("s3")\n' in fixed
+    assert SECRET not in fixed
+
+    client.change(uri, 2, [{"text": fixed}])
+    assert client.diagnostics(uri, version=2) == []
+
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    assert client.diagnostics(uri) == []
+    assert client.shutdown() == 0
+
+
+def test_incremental_changes_lint_the_buffer_not_the_file(client, workdir):
+    client.initialize(workdir)
+    path = workdir / "settings.py"
+    path.write_text(HARDCODED)  # the disk has a key, the buffer none
+    uri = uri_of(path)
+    clean = "import boto3\n\ns3 = boto3.client('s3')\n"
+    client.open(uri, clean)
+    assert client.diagnostics(uri, version=1) == []
+    # Type the key in, as an incremental change at the end of line 2 (0-based): inside the call.
+    insert_at = {"line": 2, "character": len("s3 = boto3.client('s3'")}
+    client.change(uri, 2, [{"range": {"start": insert_at, "end": insert_at},
+                            "text": f", aws_access_key_id='{KEY_ID}', aws_secret_access_key='{SECRET}'"}])
+    diagnostics = client.diagnostics(uri, version=2)
+    assert [(d["code"], d["range"]["start"]["line"]) for d in diagnostics] == [("CL101", 2)]
+    # ... and delete it again: the buffer is what counts, the file still has it.
+    end = {"line": 2, "character": insert_at["character"] + len(f", aws_access_key_id='{KEY_ID}', "
+                                                               f"aws_secret_access_key='{SECRET}'")}
+    client.change(uri, 3, [{"range": {"start": insert_at, "end": end}, "text": ""}])
+    assert client.diagnostics(uri, version=3) == []
+    assert client.shutdown() == 0
+
+
+def test_non_bmp_characters_shift_utf16_columns(client, workdir):
+    client.initialize(workdir)
+    uri = uri_of(workdir / "emoji.py")
+    line = f'x = "🚀🚀"; s3 = boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")'
+    text = f"import boto3\n{line}  # 😀\n"
+    client.open(uri, text)
+    [diagnostic] = client.diagnostics(uri, version=1)
+    assert diagnostic["code"] == "CL101"
+    start = line.index("aws_access_key_id")
+    assert diagnostic["range"]["start"] == {"line": 1, "character": utf16_column(line, start)}
+    assert diagnostic["range"]["start"]["character"] == start + 2  # two rockets, one extra unit each
+    assert diagnostic["range"]["end"]["character"] == utf16_column(line, len(line) - 1)
+
+    [action] = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"],
+        "context": {"diagnostics": [diagnostic]},
+    })
+    fixed = apply_text_edits(text, edits_for(action["edit"], uri))
+    assert fixed == 'import boto3\nx = "🚀🚀"; s3 = boto3.client("s3")  # 😀\n'
+    assert client.shutdown() == 0
+
+
+SAFE_AND_UNSAFE = (
+    "import os\n"
+    "import boto3\n"
+    "\n"
+    's3 = boto3.client("s3", aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],'
+    ' aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])\n'
+    'sqs = boto3.client("sqs", aws_access_key_id=os.environ["MY_KEY"], aws_secret_access_key=os.environ["MY_SECRET"])\n'
+)
+
+
+def test_safe_fix_is_preferred_and_fix_all_applies_only_safe_fixes(client, workdir):
+    client.initialize(workdir)
+    uri = uri_of(workdir / "clients.py")
+    client.open(uri, SAFE_AND_UNSAFE)
+    diagnostics = client.diagnostics(uri, version=1)
+    assert [(d["code"], d["range"]["start"]["line"], d["severity"]) for d in diagnostics] == \
+        [("CL102", 3, 2), ("CL102", 4, 2)]
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": diagnostics}})
+    quick = [a for a in actions if a["kind"] == "quickfix"]
+    assert [(a["title"].rsplit(" ", 1)[-1], a.get("isPreferred", False)) for a in quick] == \
+        [("(safe)", True), ("(unsafe)", False)]
+    [fix_all] = [a for a in actions if a["kind"] == "source.fixAll.credlint"]
+    assert fix_all["title"] == "credlint: fix all safe fixes"
+    assert "edit" not in fix_all  # computed on resolve
+    resolved = client.request("codeAction/resolve", fix_all)
+    fixed = apply_text_edits(SAFE_AND_UNSAFE, edits_for(resolved["edit"], uri))
+    assert 's3 = boto3.client("s3")\n' in fixed
+    assert 'os.environ["MY_KEY"]' in fixed  # the unsafe fix is not applied
+    client.change(uri, 2, [{"text": fixed}])
+    assert [(d["code"], d["range"]["start"]["line"]) for d in client.diagnostics(uri, version=2)] == [("CL102", 4)]
+
+    # `only: ["source"]` asks for source actions only; without resolve support the edit comes at once.
+    assert client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": [], "only": ["source.fixAll"]},
+    }) == []  # nothing safe left
+    assert client.shutdown() == 0
+
+
+def test_fix_all_without_resolve_support_and_plain_changes(workdir):
+    client = LspClient(workdir)
+    try:
+        client.initialize(workdir, capabilities={})
+        uri = uri_of(workdir / "clients.py")
+        client.open(uri, SAFE_AND_UNSAFE)
+        client.diagnostics(uri, version=1)
+        [fix_all] = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0},
+                                                     "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source"]}})
+        assert fix_all["kind"] == "source.fixAll.credlint"
+        fixed = apply_text_edits(SAFE_AND_UNSAFE, fix_all["edit"]["changes"][uri])
+        assert 's3 = boto3.client("s3")\n' in fixed and 'os.environ["MY_KEY"]' in fixed
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
+
+
+def test_configuration_changes_are_picked_up(client, workdir):
+    client.initialize(workdir)
+    uri = uri_of(workdir / "clients.py")
+    client.open(uri, SAFE_AND_UNSAFE)
+    assert [d["code"] for d in client.diagnostics(uri, version=1)] == ["CL102", "CL102"]
+    # The server asked to watch the configuration files.
+    registrations = [r for m in client.server_requests if m["method"] == "client/registerCapability"
+                     for r in m["params"]["registrations"]]
+    assert [r["method"] for r in registrations] == ["workspace/didChangeWatchedFiles"]
+    globs = [w["globPattern"] for w in registrations[0]["registerOptions"]["watchers"]]
+    assert "**/.credlint.toml" in globs and "**/pyproject.toml" in globs
+
+    # Saved in the editor: didSave of the config file.
+    config = workdir / ".credlint.toml"
+    config.write_text('ignore = ["CL102"]\n')
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri_of(config)}})
+    assert client.diagnostics(uri, version=1) == []
+
+    # Changed on disk (git checkout, another editor): didChangeWatchedFiles.
+    config.write_text('severity = { CL102 = "error" }\n')
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri_of(config), "type": 2}]})
+    assert [(d["code"], d["severity"]) for d in client.diagnostics(uri, version=1)] == [("CL102", 1), ("CL102", 1)]
+
+    # A broken config: a message for the user, no diagnostics, the server keeps running.
+    config.write_text('ignroe = ["CL102"]\n')
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri_of(config), "type": 2}]})
+    assert client.diagnostics(uri, version=1) == []
+    shown = client.wait_for("window/showMessage")
+    assert "unknown key 'ignroe'" in shown["message"] and shown["type"] == 1
+    config.unlink()
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": uri_of(config), "type": 3}]})
+    assert [d["code"] for d in client.diagnostics(uri, version=1)] == ["CL102", "CL102"]
+    assert client.shutdown() == 0
+
+
+def test_untitled_buffers_and_other_languages(client, workdir):
+    client.initialize(workdir)
+    client.open("untitled:Untitled-1", HARDCODED)
+    assert [d["code"] for d in client.diagnostics("untitled:Untitled-1")] == ["CL101"]
+    # A YAML buffer: the text rules apply, not the Python ones.
+    text = f"aws:\n  aws_access_key_id: {KEY_ID}\n  aws_secret_access_key: {SECRET}\n"
+    client.open("untitled:Untitled-2", text, language="yaml")
+    assert [(d["code"], d["range"]["start"]) for d in client.diagnostics("untitled:Untitled-2")] == \
+        [("CL201", {"line": 1, "character": len("  aws_access_key_id: ")})]
+    assert client.shutdown() == 0
+
+
+def test_exit_without_shutdown_is_exit_code_1(client, workdir):
+    client.initialize(workdir)
+    client.notify("exit", None)
+    assert client.process.wait(timeout=TIMEOUT) == 1
+
+
+def test_warm_relint_latency(client, workdir):
+    """A 3,000-line buffer with a finding, changed and re-linted: the time from
+    didChange to its diagnostics (JSON-RPC both ways included)."""
+    client.initialize(workdir)
+    uri = uri_of(workdir / "big.py")
+    filler = "".join(f"def handler_{i}(event, context):\n    return {{'status': {i}, 'body': event}}\n\n"
+                     for i in range(1000))
+    text = HARDCODED + filler
+    assert text.count("\n") >= 3000
+    client.open(uri, text)
+    assert [d["code"] for d in client.diagnostics(uri, version=1)] == ["CL101"]
+    timings = []
+    for version in range(2, 12):
+        position = {"line": 4, "character": 0}
+        started = time.perf_counter()
+        client.change(uri, version, [{"range": {"start": position, "end": position}, "text": "#"}])
+        assert [d["code"] for d in client.diagnostics(uri, version=version)] == ["CL101"]
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    median = timings[len(timings) // 2]
+    print(f"warm re-lint of a {text.count(chr(10))}-line buffer: median {median * 1000:.1f} ms")
+    assert median < 0.5, timings  # the target is 50 ms; this only catches a regression by an order of magnitude
+    assert client.shutdown() == 0
+
+
+def test_utf8_position_encoding_when_the_client_prefers_it(workdir):
+    client = LspClient(workdir)
+    try:
+        result = client.initialize(workdir, capabilities={"general": {"positionEncodings": ["utf-8", "utf-16"]}})
+        assert result["capabilities"]["positionEncoding"] == "utf-8"
+        uri = uri_of(workdir / "emoji.py")
+        line = f's3 = boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")'
+        client.open(uri, f"import boto3\n# 😀 é\n{line}\n")
+        assert client.diagnostics(uri, version=1)[0]["range"]["start"] == \
+            {"line": 2, "character": line.index("aws_access_key_id")}
+        # An incremental change in UTF-8 units: insert before the call, after an emoji on the same line.
+        client.change(uri, 2, [{"range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}},
+                                "text": "é = 1; "}])
+        [diagnostic] = client.diagnostics(uri, version=2)
+        prefix = "é = 1; " + line[: line.index("aws_access_key_id")]
+        assert diagnostic["range"]["start"] == {"line": 2, "character": len(prefix.encode("utf-8"))}
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
+
+
+FAULTY_SERVER = """
+import sys
+from credlint import api, lsp
+
+real = api.Project.lint_source
+
+def lint_source(self, path, data):
+    if path.endswith("boom.py"):
+        raise ValueError("cannot handle " + data.decode())  # the text, secret included
+    return real(self, path, data)
+
+api.Project.lint_source = lint_source
+sys.exit(lsp.main())
+"""
+
+
+def test_an_exception_while_linting_is_logged_without_text_and_the_server_goes_on(workdir):
+    """A fault injected into the core (the protocol is real): the document
+    gets no diagnostics, the log says what and where but quotes no text."""
+    client = LspClient(workdir, [sys.executable, "-c", FAULTY_SERVER])
+    try:
+        client.initialize(workdir)
+        boom = uri_of(workdir / "boom.py")
+        client.open(boom, HARDCODED)
+        assert client.diagnostics(boom, version=1) == []
+        logged = client.wait_for("window/logMessage", lambda p: p["type"] == 1)
+        assert "internal error" in logged["message"] and "ValueError" in logged["message"]
+        assert SECRET not in logged["message"] and KEY_ID not in logged["message"]
+        fine = uri_of(workdir / "fine.py")
+        client.open(fine, HARDCODED)
+        assert [d["code"] for d in client.diagnostics(fine, version=1)] == ["CL101"]
+        assert client.request("textDocument/codeAction", {
+            "textDocument": {"uri": boom}, "range": {"start": {"line": 3, "character": 0},
+                                                      "end": {"line": 3, "character": 5}},
+            "context": {"diagnostics": []}}) == []
+        assert client.shutdown() == 0
+        assert SECRET.encode() not in client.stderr and KEY_ID.encode() not in client.stderr
+    finally:
+        client.kill()
