@@ -86,7 +86,7 @@ class Project:
         self.ruleset = ruleset or ruleset_for(settings)
         self.rules = self._selected_rules()
         self.linter = Linter(self.ruleset, self.rules, settings.max_file_size, self._severities(),
-                             self._fix_overrides())
+                             self._fix_overrides(), settings.report_unused_ignores)
         self.exclude = ExcludeSpec(settings.config_dir, settings.exclude + settings.extend_exclude)
         self._per_file = self._compile_per_file_ignores()
         self._allowed_fingerprints = frozenset(v for v in settings.allowlist if _is_fingerprint(v))
@@ -216,6 +216,7 @@ class Project:
         material = repr((
             self.ruleset.digest, sorted(r.id for r in self.rules), sorted(self.linter.severities.items()),
             sorted(s.per_file_ignores.items()), sorted(s.allowlist), s.max_file_size, s.config_dir, s.root,
+            s.report_unused_ignores, sorted(self.linter.fix_overrides.items()),
         ))
         return Cache(directory, material, in_project=bool(s.cache_dir))
 

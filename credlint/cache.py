@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional, Tuple
 from . import __version__, signing
 from .model import FileResult, Finding, FixPlan, Notice, Span
 
-FORMAT = 2
+FORMAT = 3
 RACY_WINDOW_NS = 2_000_000_000
 
 
@@ -134,18 +134,20 @@ def _finding_to_json(f: Finding) -> list:
     plan = f.fix_plan
     return [f.rule_id, f.rule_name, f.severity, _span(f.span), f.message, f.fingerprint, list(f.snippet),
             None if plan is None else [plan.op, plan.applicability, plan.title, _span(plan.target),
-                                       list(plan.arguments), list(plan.splats)]]
+                                       list(plan.arguments), list(plan.splats)],
+            None if f.region is None else _span(f.region)]
 
 
 def result_from_json(d: Dict[str, Any]) -> FileResult:
     path = d["p"]
     findings = []
-    for rule_id, name, severity, span, message, fingerprint, snippet, plan in d.get("f", ()):
+    for rule_id, name, severity, span, message, fingerprint, snippet, plan, region in d.get("f", ()):
         findings.append(Finding(
             rule_id=rule_id, rule_name=name, severity=severity, path=path, span=Span(*span), message=message,
             fingerprint=fingerprint, snippet=tuple(snippet),
             fix_plan=None if plan is None else FixPlan(plan[0], plan[1], plan[2], Span(*plan[3]),
                                                        tuple(plan[4]), tuple(plan[5])),
+            region=None if region is None else Span(*region),
         ))
     notices = tuple(Notice(path, message, line, level) for message, line, level in d.get("n", ()))
     return FileResult(path, tuple(findings), notices, d.get("t", ""), bool(d.get("s")))

@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     sel.add_argument("--select", metavar="RULES", help="comma-separated rule ids, names or prefixes (e.g. CL1,CL201)")
     sel.add_argument("--extend-select", metavar="RULES", help="rules to add to the configured selection")
     sel.add_argument("--ignore", metavar="RULES", help="comma-separated rules to skip")
+    adopt = check.add_argument_group("suppressions and baseline")
+    adopt.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in this baseline")
+    adopt.add_argument("--write-baseline", metavar="FILE",
+                       help="record the current findings in FILE (by fingerprint, never the secret) and exit 0")
+    adopt.add_argument("--report-unused-ignores", action="store_true",
+                       help="report `credlint: ignore[...]` comments that suppress nothing (exit 1 if any)")
     cfg = check.add_argument_group("configuration")
     cfg.add_argument("--config", metavar="FILE", help="use this .credlint.toml or pyproject.toml, not the nearest")
     cfg.add_argument("--isolated", action="store_true", help="ignore all configuration files")
@@ -174,6 +180,7 @@ def overrides_from_args(args: argparse.Namespace):
         fail_on=args.fail_on,
         cache=False if args.no_cache else None,
         cache_dir=args.cache_dir,
+        report_unused_ignores=True if args.report_unused_ignores else None,
     )
 
 
@@ -250,6 +257,23 @@ def run_check(args: argparse.Namespace) -> int:
     )
     if args.diff:
         return _print_diffs(fixed_files, results, args, project.ruleset.library.policy())
+    if args.write_baseline:
+        from .baseline import BaselineError, write
+
+        try:
+            count = write(args.write_baseline, results)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {args.write_baseline}.")
+        _print_notices(results, args)
+        return EXIT_CLEAN
+    if args.baseline:
+        from .baseline import BaselineError, filter_new, load
+
+        try:
+            results = filter_new(results, load(args.baseline))
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
     if args.format in MACHINE_FORMATS:
         results = _with_fix_edits(workspace, results, sources)
     report = renderer(args.format)(results, ctx)
@@ -382,6 +406,9 @@ def _exit_code(results, args, fail_on: str) -> int:
         return EXIT_ERROR
     if args.exit_zero:
         return EXIT_CLEAN
+    if args.report_unused_ignores and any(n.message.startswith("unused `credlint: ignore")
+                                          for r in results for n in r.notices):
+        return EXIT_FINDINGS
     threshold = SEVERITY_ORDER[fail_on]
     if any(SEVERITY_ORDER[f.severity] >= threshold for r in results for f in r.findings):
         return EXIT_FINDINGS

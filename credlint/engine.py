@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
-from . import filetypes, languages
+from . import filetypes, languages, suppress
 from .model import FileResult, Finding, Notice, Rule, Span
 from .prefilter import rules_that_may_match
 from .redaction import fingerprint, mask, redact_text
@@ -28,12 +28,14 @@ class Linter:
     """The rules of one run, arranged per file type once."""
 
     def __init__(self, ruleset: RuleSet, rules: Sequence[Rule], max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-                 severities: Optional[Dict[str, str]] = None, fix_overrides: Optional[Dict[str, str]] = None) -> None:
+                 severities: Optional[Dict[str, str]] = None, fix_overrides: Optional[Dict[str, str]] = None,
+                 report_unused_ignores: bool = False) -> None:
         self.ruleset = ruleset
         self.rules = list(rules)
         self.max_file_size = max_file_size
         self.severities = dict(severities or {})
         self.fix_overrides = dict(fix_overrides or {})  # rule id -> applicability (extend-safe/unsafe-fixes)
+        self.report_unused_ignores = report_unused_ignores
         self._plans: Dict[str, List[Tuple[Rule, str]]] = {}
 
     def plan(self, file_type: str) -> List[Tuple[Rule, str]]:
@@ -71,6 +73,8 @@ class Linter:
             plan = [(r, a) for r, a in plan if r.id in allowed]
         plan = rules_that_may_match(data, plan)
         if not plan:
+            if self.report_unused_ignores and suppress.MARKER in data:
+                return self._suppress(FileResult(path, file_type=file_type), Source.for_text(path, data))
             return FileResult(path, file_type=file_type)
         return self._analyze(path, key_path, data, file_type, plan, secrets)
 
@@ -115,7 +119,21 @@ class Linter:
             collect.extend(secrets)
         spans = [span for f in raw for span in f.secret_spans]
         findings = self._finish(path, key_path, source, _resolve_overlaps(raw), secrets, spans)
-        return FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type)
+        result = FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type)
+        if suppress.MARKER in data:
+            result = self._suppress(result, source or Source.for_text(path, data))
+        return result
+
+    def _suppress(self, result: FileResult, source: Source) -> FileResult:
+        def resolve(name: str) -> Optional[str]:
+            rule = self.ruleset.get(name)
+            return rule.id if rule is not None else None
+
+        found = suppress.directives(source.lines, resolve)
+        if not found:
+            return result
+        kept, notices = suppress.apply(result.findings, found, result.path, self.report_unused_ignores)
+        return result._replace(findings=tuple(kept), notices=result.notices + tuple(notices))
 
     def _finish(self, path: str, key_path: str, source: Optional[Source], raw: List[RawFinding],
                 secrets: List[str], spans: List[Span]) -> List[Finding]:
@@ -141,6 +159,7 @@ class Linter:
                 fingerprint=fingerprint(rule.id, key_path, item.material or message),
                 snippet=snippet,
                 fix_plan=plan,
+                region=item.region,
             ))
         out.sort(key=lambda f: f.sort_key)
         return out

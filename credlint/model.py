@@ -65,6 +65,7 @@ class Finding(NamedTuple):
     snippet: Tuple[str, ...] = ()  # redacted source lines, for code frames
     fix_plan: Optional[FixPlan] = None
     fix: Optional[Fix] = None
+    region: Optional[Span] = None  # the whole call or statement, where a suppression comment may stand
 
     @property
     def sort_key(self) -> Tuple[Any, ...]:

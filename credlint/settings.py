@@ -33,6 +33,7 @@ class Settings(NamedTuple):
     cache: bool = True
     cache_dir: Optional[str] = None
     fail_on: str = "info"
+    report_unused_ignores: bool = False
     config_file: Optional[str] = None
 
 
@@ -50,6 +51,7 @@ class Overrides(NamedTuple):
     cache: Optional[bool] = None
     cache_dir: Optional[str] = None
     fail_on: Optional[str] = None
+    report_unused_ignores: Optional[bool] = None
 
 
 def build_settings(config: Config, overrides: Overrides, root: str) -> Settings:
@@ -83,7 +85,8 @@ def build_settings(config: Config, overrides: Overrides, root: str) -> Settings:
     if o.exclude is not None:
         values["exclude"] = o.exclude
     values["extend_exclude"] += o.extend_exclude
-    for name in ("force_exclude", "respect_gitignore", "max_file_size", "cache", "cache_dir", "fail_on"):
+    for name in ("force_exclude", "respect_gitignore", "max_file_size", "cache", "cache_dir", "fail_on",
+                 "report_unused_ignores"):
         value = getattr(o, name)
         if value is not None:
             values[name] = value

@@ -218,6 +218,7 @@ def findings_for(rule, match: SdkCallMatch, fix_options: Optional[dict], analyse
             values={"callee": analysis.callee, "arguments": ", ".join(names), "origin": ", ".join(origins)},
             fix_plan=_fix_plan(analysis, counted, fix_options, source),
             secret_spans=secret_spans,
+            region=source.span_from_ast(analysis.site.statement or analysis.site.node),
         ))
     return out
 
