@@ -589,6 +589,11 @@ def build_server() -> CredlintServer:
         uri = params.text_document.uri
         if uri_scheme(uri) == "file" and os.path.basename(ls.path_for(uri, None)) in CONFIG_NAMES:
             ls.reload()  # re-lints every open document, this one included
+            return
+        document = ls.open_document(uri)
+        if document is not None and uri in ls.versions and ls.versions[uri] == document.version:
+            linted = ls.linted.get(uri)  # the buffer was linted as it is saved: publish that again
+            ls._publish(uri, document.version, linted.diagnostics if linted is not None else [])
         else:
             ls.lint(uri)
 

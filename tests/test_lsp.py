@@ -311,6 +311,12 @@ def test_incremental_changes_lint_the_buffer_not_the_file(client, workdir):
                                                                f"aws_secret_access_key='{SECRET}'")}
     client.change(uri, 3, [{"range": {"start": insert_at, "end": end}, "text": ""}])
     assert client.diagnostics(uri, version=3) == []
+    # Saved: diagnostics again, for the buffer as saved.
+    client.change(uri, 4, [{"range": {"start": insert_at, "end": insert_at},
+                            "text": f", aws_access_key_id='{KEY_ID}', aws_secret_access_key='{SECRET}'"}])
+    assert [d["code"] for d in client.diagnostics(uri, version=4)] == ["CL101"]
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    assert [d["code"] for d in client.diagnostics(uri, version=4)] == ["CL101"]
     assert client.shutdown() == 0
 
 
