@@ -42,6 +42,15 @@ class RunResult:
 _rulesets: Dict[Tuple, RuleSet] = {}
 
 
+def clear_caches() -> None:
+    """Forget configuration and rules read so far (a long-running process,
+    such as the language server, after a config or rule file changed)."""
+    from . import config
+
+    config.clear_cache()
+    _rulesets.clear()
+
+
 def ruleset_for(settings: Settings) -> RuleSet:
     key = (settings.extra_rules, settings.allowlist)
     if key not in _rulesets:

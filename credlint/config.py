@@ -95,6 +95,10 @@ _has_table = re.compile(r"^\s*\[+\s*\"?tool\"?\s*\.\s*\"?credlint\b", re.MULTILI
 _dir_cache: Dict[str, Optional[str]] = {}
 
 
+def clear_cache() -> None:
+    _dir_cache.clear()
+
+
 def config_in(directory: str) -> Optional[str]:
     """The config file of exactly this directory, if it has one."""
     if directory in _dir_cache:

@@ -178,8 +178,7 @@ class Linted:
     def findings_with_fixes(self) -> Tuple[Finding, ...]:
         """The findings with their fixes' edits (libcst: only when asked)."""
         if self._with_fixes is None:
-            result = self.project.attach_fixes(self.result, self.data)
-            self._with_fixes = tuple(_verified(self, f) for f in result.findings)
+            self._with_fixes = self.project.attach_fixes(self.result, self.data).findings
         return self._with_fixes
 
     def fix_all(self) -> Optional[types.TextEdit]:
@@ -194,26 +193,6 @@ class Linted:
                 edit = whole_line_edit(self.text, after, self.positions)
             self._fix_all = (edit,)
         return self._fix_all[0]
-
-
-def _verified(doc: Linted, finding: Finding) -> Finding:
-    """attach_fixes does not check that a single fix leaves valid Python (the
-    --fix path does); drop a fix that would break the buffer, or leave `pass`
-    where a removed statement was alone in its block, as --fix does."""
-    if finding.fix is None or doc.result.file_type != "python":
-        return finding
-    from .fixes import _as_pass, apply_edits, parses
-    from .source import Source
-
-    source = Source.for_python(doc.path, doc.data)
-    if not parses(source.text) or parses(apply_edits(source, finding.fix.edits)):
-        return finding
-    plan = finding.fix_plan
-    if plan is not None and plan.op == "remove-statement" and len(finding.fix.edits) == 1:
-        fix = finding.fix._replace(edits=(_as_pass(source, finding.fix.edits[0]),))
-        if parses(apply_edits(source, fix.edits)):
-            return finding._replace(fix=fix)
-    return finding._replace(fix=None)
 
 
 def _decode(data: bytes, encoding: str) -> str:
@@ -281,13 +260,12 @@ class CredlintServer(LanguageServer):
 
     def reload(self) -> None:
         """Forget everything read from configuration files, then re-lint."""
-        from . import api, config
+        from . import api
 
         self._workspaces.clear()
         self._roots.clear()
         self._config_errors.clear()
-        config._dir_cache.clear()
-        api._rulesets.clear()
+        api.clear_caches()
         for document in list(self.workspace.text_documents.values()):
             self.lint(document.uri)
 

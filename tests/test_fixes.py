@@ -216,3 +216,20 @@ def test_workspace_fix_paths_reports_counts(tmp_path):
     assert sum(f.applied for f in fixed) >= 3
     for path in PAIRS[:3]:
         assert (tmp_path / path.name).read_bytes() == _expected(path).read_bytes()
+
+
+def test_a_single_fix_in_json_keeps_the_block_valid(tmp_path):
+    """The edits a machine report or an editor gets must leave code that parses
+    when applied alone: a removed statement alone in its block becomes pass."""
+    import json
+
+    (tmp_path / "app.py").write_text(
+        "import botocore.session\n\n"
+        "def configure(session: botocore.session.Session, flag):\n"
+        "    if flag:\n"
+        f"        session.set_credentials('{KEY_ID}', '{SECRET}')\n"
+        "    return session\n"
+    )
+    findings = json.loads(run_cli("--format", "json", "--no-cache", "app.py", cwd=str(tmp_path)).stdout)
+    (fix,) = [f["fix"] for f in findings if f["rule"] == "CL101"]
+    assert [e["content"] for e in fix["edits"]] == ["        pass\n"]

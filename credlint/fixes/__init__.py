@@ -189,13 +189,21 @@ def unified_diff(path: str, before: str, after: str) -> str:
 
 def attach(source: Source, finding: Finding) -> Finding:
     """The finding with its fix's edits (for JSON, SARIF and editors), when
-    the fix can be made."""
+    the fix can be made and, applied alone, leaves a file that parses (with
+    `pass` where a removed statement was alone in its block, as --fix does)."""
     if finding.fix_plan is None:
         return finding
     try:
-        return finding._replace(fix=fix_for(source, finding.fix_plan))
+        fix = fix_for(source, finding.fix_plan)
     except FixError:
         return finding
+    if not parses(source.text) or parses(apply_edits(source, fix.edits)):
+        return finding._replace(fix=fix)
+    if finding.fix_plan.op == "remove-statement" and len(fix.edits) == 1:
+        fix = fix._replace(edits=(_as_pass(source, fix.edits[0]),))
+        if parses(apply_edits(source, fix.edits)):
+            return finding._replace(fix=fix)
+    return finding
 
 
 
