@@ -14,6 +14,7 @@ from typing import Dict, Tuple
 ANALYZERS: Dict[str, str] = {
     "python": "credlint.languages.python",
     "json": "credlint.languages.jsonfile",
+    "ini": "credlint.languages.inifile",
     "any": "credlint.languages.text",
 }
 
