@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from typing import List, Optional, Tuple
 
 from .model import Span
@@ -100,8 +101,11 @@ class Source:
     @property
     def line_starts(self) -> List[int]:
         if self._starts is None:
-            starts = [0]
-            starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
+            if "\r" in self.text:
+                starts = [0]
+                starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
+            else:  # "\n" only: the lengths of the split lines give the starts (C speed)
+                starts = [0, *accumulate(len(line) + 1 for line in self.lines)][:len(self.lines)]
             self._starts = starts
         return self._starts
 

@@ -88,7 +88,10 @@ def _compile_sdk_call(options: dict, ctx: CompileContext) -> calls.SdkCallMatch:
         cache[key] = index
     keyword_names = frozenset(name for g in groups for name in g.credentials)
     positional = any(set(g.parameters) & set(g.credentials) for g in groups)
-    return calls.SdkCallMatch(index, values, skip, keyword_names, positional)
+    last = {c.replace("()", "").rsplit(".", 1)[-1] for g in index.groups() for c in g.callees}
+    tails = frozenset(t for t in last if "*" not in t)
+    patterns = tuple(sorted(t for t in last if "*" in t))
+    return calls.SdkCallMatch(index, values, skip, keyword_names, positional, tails, patterns)
 
 
 def _canonical_group(group: CalleeGroup, sdk: PythonSdk) -> CalleeGroup:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import fnmatch
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Tuple
 
@@ -20,6 +21,8 @@ class SdkCallMatch:
     skip_endpoints: FrozenSet[str]
     keyword_names: FrozenSet[str]  # every credential argument name of the index
     positional: bool  # some callee takes credentials positionally
+    tails: FrozenSet[str] = frozenset()  # last names of the callees (`client`, `Session`...)
+    tail_patterns: Tuple[str, ...] = ()  # fnmatch patterns for callees written with `*`
 
 
 @dataclass
@@ -47,12 +50,24 @@ def analyze_calls(model: ModuleModel, resolver: Resolver, match: SdkCallMatch) -
     for site in model.calls:
         call = site.node
         interesting = any(kw.arg is None or kw.arg in match.keyword_names for kw in call.keywords)
-        if not interesting and not (match.positional and call.args):
+        if not interesting and not (match.positional and call.args and _may_be_callee(call.func, match, resolver)):
             continue
         analysis = _analyze(site, resolver, match)
         if analysis is not None and analysis.arguments:
             out.append(analysis)
     return out
+
+
+def _may_be_callee(func: ast.expr, match: SdkCallMatch, resolver: Resolver) -> bool:
+    """A cheap test before resolving a call with positional arguments only:
+    an attribute call must end in a callee's name (attributes cannot be
+    renamed); a plain name may be an alias, so it is resolved."""
+    if func.__class__ is ast.Attribute:
+        name = func.attr
+        if name in match.tails or name in resolver.sdk.wrappers_tails:
+            return True
+        return any(fnmatch.fnmatchcase(name, p) for p in match.tail_patterns)
+    return func.__class__ is ast.Name
 
 
 def _analyze(site: CallSite, resolver: Resolver, match: SdkCallMatch) -> Optional[CallAnalysis]:

@@ -69,6 +69,10 @@ class PythonSdk:
     aws_hosts: Tuple[str, ...] = ()
     _alias_items: Tuple[Tuple[str, str], ...] = ()
 
+    @property
+    def wrappers_tails(self) -> FrozenSet[str]:
+        return frozenset(w.rsplit(".", 1)[-1] for w in self.wrappers)
+
     def canonical(self, qualified: str) -> str:
         """Rewrite the longest alias prefix that ends on a name boundary."""
         for prefix, target in self._alias_items:
