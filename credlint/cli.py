@@ -130,8 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lint standard input as if it were the file at PATH (use '-' as the path)")
     check.set_defaults(handler=run_check)
 
-    rules = sub.add_parser("rules", help="list the rules")
+    rules = sub.add_parser("rules", help="list the rules, or check rule files")
     rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--validate", nargs="+", metavar="FILE",
+                       help="check rule files (YAML) as credlint loads them; print file:line: problem")
+    rules.add_argument("--write-docs", metavar="DIR", help="write one Markdown page per rule, and an index, to DIR")
     rules.set_defaults(handler=run_rules)
 
     explain = sub.add_parser("explain", help="show a rule's documentation")
@@ -421,7 +424,15 @@ def _exit_code(results, args, fail_on: str) -> int:
 def run_rules(args: argparse.Namespace) -> int:
     from .ruleset import load_rules
 
+    if args.validate:
+        return _validate_rule_files(args.validate)
     ruleset = load_rules()
+    if args.write_docs:
+        from .explain import write_docs
+
+        count = write_docs(ruleset.rules, args.write_docs)
+        print(f"Wrote {count} rule pages to {args.write_docs}")
+        return EXIT_CLEAN
     if args.format == "json":
         import json
 
@@ -435,6 +446,62 @@ def run_rules(args: argparse.Namespace) -> int:
     for row in rows:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
     return EXIT_CLEAN
+
+
+def _validate_rule_files(files: Sequence[str]) -> int:
+    """Each file is checked the way `extra-rules` loads it: against the JSON
+    Schema, then compiled (regexes, callee sets, shapes), against the built-in
+    rules for duplicate ids."""
+    import shutil
+    import tempfile
+
+    from .api import UsageError
+    from .ruleset import RuleError, load_rules
+
+    problems = 0
+    for name in files:
+        if not os.path.isfile(name):
+            raise UsageError(f"{name}: no such file")
+        with tempfile.TemporaryDirectory() as directory:
+            copy = os.path.join(directory, os.path.basename(name))
+            shutil.copy(name, copy)
+            try:
+                ruleset = load_rules([directory], use_index=False)
+            except RuleError as exc:
+                for error in exc.errors:
+                    where = name if error.file == copy else error.file
+                    print(f"{where}:{error.line}: {error.message}")
+                    problems += 1
+                continue
+            failures = _check_examples(ruleset, copy, directory)
+        for line, message in failures:
+            print(f"{name}:{line}: {message}")
+        problems += len(failures)
+        if not failures:
+            print(f"{name}: ok")
+    return EXIT_FINDINGS if problems else EXIT_CLEAN
+
+
+def _check_examples(ruleset, source: str, directory: str):
+    """A rule's own examples, run as credlint's test suite runs the built-in
+    ones: invalid examples reported on exactly their lines, valid ones not."""
+    from .api import Project
+    from .settings import Settings
+
+    failures = []
+    for rule in [r for r in ruleset.rules if r.source == source]:
+        project = Project(Settings(root=directory, select=(rule.id,)), ruleset)
+        cases = [(e, True) for e in rule.examples_invalid] + [(e, False) for e in rule.examples_valid]
+        for example, invalid in cases:
+            path = os.path.join(directory, example.filename or "example.py")
+            result = project.lint_source(path, example.code.encode("utf-8"))
+            lines = sorted(f.span.line for f in result.findings if f.rule_id == rule.id)
+            expected = sorted(example.lines) if invalid else []
+            if lines != expected:
+                kind = "invalid" if invalid else "valid"
+                failures.append((example.source_line,
+                                 f"{rule.id} {kind} example: expected findings on lines {expected}, got {lines}"))
+    return failures
 
 
 def run_explain(args: argparse.Namespace) -> int:

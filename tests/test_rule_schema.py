@@ -106,3 +106,36 @@ def test_cli_exits_2_with_file_and_line_for_a_broken_rule(tmp_path):
     err = proc.stderr.decode()
     assert f"{rules / 'bad.yaml'}:3:" in err
     assert "Traceback" not in err
+
+
+def test_rules_validate_reports_problems_and_runs_the_examples(tmp_path):
+    good = tmp_path / "acme.yaml"
+    good.write_text(VALID)
+    proc = run_cli("rules", "--validate", str(good))
+    assert proc.returncode == 0 and proc.stdout.decode().strip() == f"{good}: ok"
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(VALID.replace("severity: error", "severity: critical"))
+    proc = run_cli("rules", "--validate", str(bad))
+    assert proc.returncode == 1
+    assert proc.stdout.decode().startswith(f"{bad}:3: severity: 'critical' is not one of")
+
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(VALID.replace("      lines: [2]", "      lines: [1]"))
+    proc = run_cli("rules", "--validate", str(wrong))
+    assert proc.returncode == 1
+    assert "ACME001 invalid example: expected findings on lines [1], got [2]" in proc.stdout.decode()
+
+
+def test_generated_rule_docs_are_current(tmp_path):
+    """docs/rules/ is what SARIF's helpUri points at: it must match the YAML."""
+    from conftest import ROOT
+
+    proc = run_cli("rules", "--write-docs", str(tmp_path))
+    assert proc.returncode == 0
+    committed = Path(ROOT) / "docs" / "rules"
+    generated = sorted(p.name for p in tmp_path.iterdir())
+    assert generated == sorted(p.name for p in committed.iterdir())
+    for name in generated:
+        assert (committed / name).read_text() == (tmp_path / name).read_text(), (
+            f"docs/rules/{name} is stale: run `credlint rules --write-docs docs/rules`")
