@@ -290,7 +290,7 @@ def run_check(args: argparse.Namespace) -> int:
             from .report.text import summary
 
             print(summary(results, ctx), file=out)
-    elif args.format == "text" and args.quiet:
+    elif args.format in ("text", "github") and args.quiet:
         lines = [line for line in report.splitlines()
                  if line and not line.startswith(("Found", "No problems", "[*]", "Fixed", "  = fix"))]
         if lines:
