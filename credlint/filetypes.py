@@ -26,10 +26,6 @@ SUFFIXES = {
     ".s3cfg": "ini",
     ".boto": "ini",
     ".env": "dotenv",
-    # shell scripts and profiles: read for `export NAME=value` lines
-    ".sh": "dotenv",
-    ".bash": "dotenv",
-    ".zsh": "dotenv",
     ".envrc": "dotenv",
 }
 
@@ -41,7 +37,8 @@ NAMES = {
     "s3cfg": "ini",
     # the AWS CLI's shared credentials file, wherever it was copied to
     "credentials": "ini",
-    # direnv, Flask, shell start-up files
+    # direnv, Flask, shell start-up files (read for `export NAME=value` lines;
+    # shell scripts in general stay text, see docs/credential-files.md)
     ".envrc": "dotenv",
     ".flaskenv": "dotenv",
     ".env": "dotenv",
@@ -60,7 +57,7 @@ _DOTENV_NAME = re.compile(r"^\.env(?:\.[\w.-]+)?$", re.IGNORECASE)
 _INI_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:[#;][^\n]*)?\r?\n)*[ \t]*\[[^\]\r\n]+\][ \t]*\r?\n")
 _AWS_SETTING = re.compile(rb"(?m)^[ \t]*(?:aws_access_key_id|aws_secret_access_key|aws_session_token|role_arn|"
                           rb"sso_start_url|sso_session|credential_process|source_profile)[ \t]*[=:]")
-# A file of shell-style assignments to AWS variables: `export AWS_SECRET_ACCESS_KEY=...`.
+# A file without an extension that assigns AWS variables shell-style: `export AWS_SECRET_ACCESS_KEY=...`.
 _ENV_HEAD = re.compile(rb"(?m)^[ \t]*(?:export[ \t]+)?AWS_[A-Z_]+=")
 
 

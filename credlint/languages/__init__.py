@@ -15,6 +15,7 @@ ANALYZERS: Dict[str, str] = {
     "python": "credlint.languages.python",
     "json": "credlint.languages.jsonfile",
     "ini": "credlint.languages.inifile",
+    "dotenv": "credlint.languages.dotenv",
     "any": "credlint.languages.text",
 }
 
