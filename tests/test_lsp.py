@@ -440,11 +440,12 @@ def test_untitled_buffers_and_other_languages(client, workdir):
     client.initialize(workdir)
     client.open("untitled:Untitled-1", HARDCODED)
     assert [d["code"] for d in client.diagnostics("untitled:Untitled-1")] == ["CL101"]
-    # A YAML buffer: the text rules apply, not the Python ones.
+    # A YAML buffer: the YAML rules apply (CL306 replaces the text rules' CL201), not the Python ones.
     text = f"aws:\n  aws_access_key_id: {KEY_ID}\n  aws_secret_access_key: {SECRET}\n"
     client.open("untitled:Untitled-2", text, language="yaml")
     assert [(d["code"], d["range"]["start"]) for d in client.diagnostics("untitled:Untitled-2")] == \
-        [("CL201", {"line": 1, "character": len("  aws_access_key_id: ")})]
+        [("CL306", {"line": 1, "character": len("  aws_access_key_id: ")}),
+         ("CL306", {"line": 2, "character": len("  aws_secret_access_key: ")})]
     assert client.shutdown() == 0
 
 

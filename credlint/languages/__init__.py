@@ -16,6 +16,7 @@ ANALYZERS: Dict[str, str] = {
     "json": "credlint.languages.jsonfile",
     "ini": "credlint.languages.inifile",
     "dotenv": "credlint.languages.dotenv",
+    "yaml": "credlint.languages.yamlfile",
     "any": "credlint.languages.text",
 }
 
