@@ -17,6 +17,7 @@ ANALYZERS: Dict[str, str] = {
     "ini": "credlint.languages.inifile",
     "dotenv": "credlint.languages.dotenv",
     "yaml": "credlint.languages.yamlfile",
+    "toml": "credlint.languages.tomlfile",
     "any": "credlint.languages.text",
 }
 
