@@ -18,6 +18,7 @@ ANALYZERS: Dict[str, str] = {
     "dotenv": "credlint.languages.dotenv",
     "yaml": "credlint.languages.yamlfile",
     "toml": "credlint.languages.tomlfile",
+    "terraform": "credlint.languages.terraform",
     "any": "credlint.languages.text",
 }
 
