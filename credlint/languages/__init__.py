@@ -19,6 +19,7 @@ ANALYZERS: Dict[str, str] = {
     "yaml": "credlint.languages.yamlfile",
     "toml": "credlint.languages.tomlfile",
     "terraform": "credlint.languages.terraform",
+    "notebook": "credlint.languages.notebook",
     "any": "credlint.languages.text",
 }
 
