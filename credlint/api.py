@@ -14,6 +14,7 @@ import os
 import traceback
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from . import filetypes
 from .config import Config, ConfigError, config_in, load_config
 from .discovery import Candidate, Discovery, ExcludeSpec, find_root, relative_to
 from .engine import Linter
@@ -184,6 +185,8 @@ class Project:
         result of the fixed version (findings that remain, skipped fixes)."""
         absolute = os.path.abspath(path)
         key, rules = self.key_path(absolute), self.rules_for(absolute)
+        if filetypes.detect(path, data[:512]) == "notebook":
+            return self._fix_notebook(path, data, key, rules, allowed)
         secrets: List[str] = []
         first = self._guarded(path, lambda: self.linter.lint(path, data, key, rules, secrets))
         if not any(f.fix_plan is not None and f.fix_plan.applicability in allowed for f in first.findings):
@@ -200,6 +203,20 @@ class Project:
             result = result._replace(notices=result.notices + tuple(
                 Notice(path, message, line) for line, message in outcome.notices))
         return FixedFile(path, data, after, result, len(outcome.applied), secrets)
+
+    def _fix_notebook(self, path: str, data: bytes, key: str, rules, allowed: Sequence[str]) -> "FixedFile":
+        """Code cells are fixed as one Python module, then written back."""
+        from .fixes.notebook import fix_notebook
+
+        secrets: List[str] = []
+        module_path = path + ".py"  # lint the cells as Python, with the notebook's rules and key
+        outcome = fix_notebook(data, lambda text: self.linter.lint(module_path, text.encode("utf-8"), key, rules,
+                                                                   secrets), allowed)
+        result = self._guarded(path, lambda: self.linter.lint(path, outcome.after, key, rules, secrets))
+        if outcome.notices:
+            result = result._replace(notices=result.notices + tuple(
+                Notice(path, message, line) for line, message in outcome.notices))
+        return FixedFile(path, data, outcome.after, result, outcome.applied, secrets)
 
     def attach_fixes(self, result: FileResult, data: bytes) -> FileResult:
         """The result with each fixable finding's edits (JSON, SARIF, editors)."""
@@ -334,7 +351,9 @@ class Workspace:
         fixed: List[FixedFile] = []
         by_path = {c.path: c for c in self.candidates(paths)[0]}
         for index, result in enumerate(run.files):
-            if not any(f.fix_plan is not None and f.fix_plan.applicability in allowed for f in result.findings):
+            notebook = result.file_type == "notebook" and any(f.rule_id for f in result.findings)
+            if not notebook and not any(f.fix_plan is not None and f.fix_plan.applicability in allowed
+                                        for f in result.findings):
                 continue
             candidate = by_path.get(result.path)
             if candidate is None:

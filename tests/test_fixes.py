@@ -6,6 +6,7 @@ tests/fixtures/fixes/<RULE>/<case>.py  ->  <case>.fixed.py, byte for byte.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import stat
@@ -233,3 +234,38 @@ def test_a_single_fix_in_json_keeps_the_block_valid(tmp_path):
     findings = json.loads(run_cli("--format", "json", "--no-cache", "app.py", cwd=str(tmp_path)).stdout)
     (fix,) = [f["fix"] for f in findings if f["rule"] == "CL101"]
     assert [e["content"] for e in fix["edits"]] == ["        pass\n"]
+
+
+def _notebook(cells, indent=1):
+    return json.dumps({
+        "cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                   "source": source} for source in cells],
+        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+        "nbformat": 4, "nbformat_minor": 5,
+    }, indent=indent, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_notebook_cells_are_fixed_across_cells_keeping_magics_and_layout(tmp_path):
+    nb = tmp_path / "explore.ipynb"
+    nb.write_text(_notebook([
+        ["%matplotlib inline\n", "import boto3\n", "REGION = \"eu-west-1\"  # Région"],
+        ["!pip list | grep boto\n", "s3 = boto3.client(\n", "    \"s3\",\n", "    region_name=REGION,\n",
+         f"    aws_access_key_id=\"{KEY_ID}\",\n", f"    aws_secret_access_key=\"{SECRET}\",\n", ")"],
+    ]))
+    proc = run_cli("--fix", "--unsafe-fixes", "--no-cache", "explore.ipynb", cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert nb.read_text() == _notebook([
+        ["%matplotlib inline\n", "import boto3\n", "REGION = \"eu-west-1\"  # Région"],
+        ["!pip list | grep boto\n", "s3 = boto3.client(\n", "    \"s3\",\n", "    region_name=REGION,\n", ")"],
+    ])
+
+
+def test_notebook_in_another_layout_is_not_reformatted(tmp_path):
+    nb = tmp_path / "explore.ipynb"
+    original = _notebook([["import boto3\n",
+                           f"s3 = boto3.client('s3', aws_access_key_id='{KEY_ID}', aws_secret_access_key='{SECRET}')"]],
+                         indent=3)
+    nb.write_text(original)
+    proc = run_cli("--fix", "--unsafe-fixes", "--no-cache", "explore.ipynb", cwd=str(tmp_path))
+    assert nb.read_text() == original
+    assert proc.returncode == 1 and b"not in nbformat's JSON layout" in proc.stderr
