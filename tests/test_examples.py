@@ -78,8 +78,7 @@ def test_fix_leaves_no_python_sdk_finding(tmp_path):
     run_cli("--fix", "--unsafe-fixes", "--no-cache", "examples", cwd=str(tmp_path))
     proc = run_cli("--format", "json", "--no-cache", "examples", cwd=str(tmp_path))
     findings = json.loads(proc.stdout)
-    # notebooks are JSON: the Python fixer does not edit them, their findings stay
-    assert [f for f in findings if f["rule"] in ("CL101", "CL102") and not f["path"].endswith(".ipynb")] == []
+    assert [f for f in findings if f["rule"] in ("CL101", "CL102")] == []
     # the constants stay reported until someone deletes them and rotates the keys
     assert {"CL201", "CL202"} <= {f["rule"] for f in findings}
     compile((copy / "app" / "uploader.py").read_text(), "uploader.py", "exec")

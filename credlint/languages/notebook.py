@@ -15,8 +15,9 @@ and raw cells, and outputs (stream text, results, displays, tracebacks), where
 a key printed by `print(creds)` or `!cat ~/.aws/credentials` stays after the
 code that printed it is gone.
 
-Fixes are dropped: the Python fixer edits Python files, and a notebook's
-source is JSON.
+Findings carry no fix plan: its spans would be the virtual module's, not the
+file's. `--fix` fixes notebooks through fixes/notebook.py, which builds the
+module itself and writes the fixed cells back.
 """
 from __future__ import annotations
 
