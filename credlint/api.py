@@ -351,9 +351,7 @@ class Workspace:
         fixed: List[FixedFile] = []
         by_path = {c.path: c for c in self.candidates(paths)[0]}
         for index, result in enumerate(run.files):
-            notebook = result.file_type == "notebook" and any(f.rule_id for f in result.findings)
-            if not notebook and not any(f.fix_plan is not None and f.fix_plan.applicability in allowed
-                                        for f in result.findings):
+            if not any(f.fix_plan is not None and f.fix_plan.applicability in allowed for f in result.findings):
                 continue
             candidate = by_path.get(result.path)
             if candidate is None:

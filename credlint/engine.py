@@ -8,6 +8,7 @@ stop here.
 """
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from . import filetypes, languages, suppress
@@ -144,6 +145,7 @@ class Linter:
             values = dict(item.values)
             values.setdefault("masked", mask(item.secrets[0]) if item.secrets else "")
             values.setdefault("path", path)
+            values.setdefault("path_arg", shlex.quote(path))  # for commands in messages: `git rm --cached {path_arg}`
             message = redact_text(_format(rule.message, values), secrets)
             snippet = _snippet(source, item.span, secrets, spans, policy) if source is not None else ()
             plan = item.fix_plan

@@ -27,6 +27,11 @@ SUFFIXES = {
     ".boto": "ini",
     ".env": "dotenv",
     ".envrc": "dotenv",
+    # shell scripts: read for their `export NAME=value` lines (unquoted keys are
+    # the classic CI-script leak, which no quoted-context regex sees)
+    ".sh": "dotenv",
+    ".bash": "dotenv",
+    ".zsh": "dotenv",
 }
 
 NAMES = {

@@ -32,7 +32,7 @@ def fill(text: str) -> str:
     ("aws-env", b"export AWS_ACCESS_KEY_ID=x\n", "dotenv"),
     ("bin/deploy", b"#!/bin/bash\nset -e\nexport AWS_SECRET_ACCESS_KEY=x\n", "dotenv"),
     # shell scripts in general are text (CL201 finds key ids in them)
-    ("scripts/deploy.sh", b"#!/bin/sh\nexport AWS_ACCESS_KEY_ID=x\n", "any"),
+    ("scripts/deploy.sh", b"#!/bin/sh\nexport AWS_ACCESS_KEY_ID=x\n", "dotenv"),
     ("env.json", b"{}", "json"),
     ("environment.yml", b"", "yaml"),
     ("README", b"some text\n", "any"),
@@ -138,3 +138,22 @@ def test_the_parser():
         ("A", "1", 1), ("B", "x # y", 2), ("C", "a\nb", 3), ("D", "plain", 4), ("E", "", 5)]
     assert errors == []
     assert text[parsed[1].start:parsed[1].end] == "x # y"
+
+
+def test_unquoted_export_in_a_shell_script_is_found_with_script_advice(lint):
+    script = (
+        "#!/usr/bin/env bash\n"
+        "set -euo pipefail\n"
+        f"export AWS_SECRET_ACCESS_KEY={SECRET}\n"
+        "aws s3 sync build/ s3://acme-site --delete\n"
+        'if [ -n "${CI:-}" ]; then echo deployed; fi\n'
+    )
+    (finding,) = lint(script, filename="deploy.sh")
+    assert (finding.rule_id, finding.span.line) == ("CL305", 3)
+    assert "of a committed shell script: delete the value from the script" in finding.message
+    assert "git rm" not in finding.message and SECRET not in finding.message
+
+
+def test_env_file_advice_quotes_the_path_for_the_shell(lint):
+    (finding,) = lint(f"AWS_SECRET_ACCESS_KEY={SECRET}\n", filename="my project/.env")
+    assert "git rm --cached '" in finding.message and "my project/.env'" in finding.message

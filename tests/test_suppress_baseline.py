@@ -55,7 +55,7 @@ def test_unknown_rule_in_ignore_is_reported(tmp_path):
 
 
 def test_comment_styles_of_other_file_types(tmp_path):
-    (tmp_path / "deploy.sh").write_text(f"export AWS_ACCESS_KEY_ID={KEY_ID}  # credlint: ignore[CL201]\n")
+    (tmp_path / "deploy.sh").write_text(f"export AWS_ACCESS_KEY_ID={KEY_ID}  # credlint: ignore[CL305]\n")
     (tmp_path / "config.js").write_text(f"// credlint: ignore[aws-access-key-id]\nconst id = '{KEY_ID}';\n")
     (tmp_path / "notes.ini").write_text(f"; credlint: ignore[CL201]\nkey_id = {KEY_ID}\n")
     assert [f["path"] for f in _findings(tmp_path, ".")[1]] == []

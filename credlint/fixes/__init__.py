@@ -42,6 +42,8 @@ def fix_for(source: Source, plan: FixPlan) -> Fix:
         return Fix(plan.applicability, plan.title, tuple(_diff(source, start, old, new)))
     if plan.op == "remove-statement":
         return Fix(plan.applicability, plan.title, (_remove_statement(source, plan.target),))
+    if plan.op == "notebook":
+        raise FixError("notebook cells are fixed with --fix, which rewrites the cell")
     raise FixError(f"unknown fix operation {plan.op!r}")
 
 

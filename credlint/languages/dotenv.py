@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from typing import Iterator, List, NamedTuple, Sequence, Tuple
 
 from ..model import Rule
@@ -124,7 +125,8 @@ def _unescape(value: str) -> str:
 
 def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> AnalysisResult:
     result = AnalysisResult()
-    assignments, errors = parse(source.text, is_shell(source.path, source.text))
+    shell = is_shell(source.path, source.text)
+    assignments, errors = parse(source.text, shell)
     if errors:
         shown = ", ".join(map(str, errors[:5])) + (", ..." if len(errors) > 5 else "")
         result.notices.append(f"line{'s' if len(errors) > 1 else ''} {shown} not read as NAME=value; "
@@ -132,8 +134,19 @@ def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> 
     policy = library.policy()
     for rule, compiled in rules:
         match: CredentialValues = compiled.options
-        credentials.report(rule, source, pairs(assignments), match.names, policy, result)
+        credentials.report(rule, source, pairs(assignments), match.names, policy, result,
+                           what="a committed shell script" if shell else "a committed env file",
+                           advice=SHELL_ADVICE if shell else ENV_ADVICE.format(path_arg=shlex.quote(source.path)))
     return result
+
+
+# A script is kept and its key removed; an env file leaves the repository.
+ENV_ADVICE = ("remove the file from the repository (git rm --cached {path_arg}) and add it to .gitignore, rotate "
+              "the key in IAM, commit a .env.example with placeholders instead, and let the SDK use a profile "
+              "(AWS_PROFILE) or `aws sso login` locally and the workload's role when deployed")
+SHELL_ADVICE = ("delete the value from the script, rotate the key in IAM, and let whatever runs the script "
+                "provide credentials: a profile (AWS_PROFILE) or `aws sso login` on a laptop, the CI's secret "
+                "store or OIDC role in a pipeline, the instance or task role on a server")
 
 
 def pairs(assignments: List[Assignment]) -> Iterator[Pair]:

@@ -26,7 +26,7 @@ import re
 import warnings
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from ..model import Rule, Span
+from ..model import FixPlan, Rule, Span
 from ..prefilter import Clause
 from ..source import Source
 from ..yamlsource import Located
@@ -302,13 +302,22 @@ def _map_position(source: Source, where: List[_Line], line: int, column: int) ->
     return raw_offset(source.text, string, min(inner, len(string.value)))
 
 
+def _notebook_plan(plan: Optional[FixPlan], span: Span) -> Optional[FixPlan]:
+    """A fixable finding stays fixable: `--fix` rewrites the cell (fixes/notebook.py).
+    Its edits are not offered to reports and editors, whose coordinates are the
+    JSON file's, not the cell's."""
+    if plan is None:
+        return None
+    return FixPlan("notebook", plan.applicability, plan.title, span)
+
+
 def _relabel(item: RawFinding, span: Span, secret_spans: Tuple[Span, ...], place: str) -> RawFinding:
     rule = item.rule
     rule = rule._replace(message=f"{rule.message} [notebook {{notebook_where}}]")
     values = dict(item.values)
     values["notebook_where"] = place
     return RawFinding(rule=rule, span=span, secrets=item.secrets, material=item.material, values=values,
-                      fix_plan=None, secret_spans=secret_spans)
+                      fix_plan=_notebook_plan(item.fix_plan, span), secret_spans=secret_spans)
 
 
 # -- text --------------------------------------------------------------------------------
