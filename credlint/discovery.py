@@ -214,21 +214,25 @@ def _is_cache(path: str) -> bool:
     return os.path.exists(os.path.join(path, "CACHEDIR.TAG"))
 
 
-def find_root(paths: Sequence[str]) -> str:
-    """The project root of a run: the repository that holds the first path,
-    else the current directory. Excludes, the cache and fingerprints are
-    relative to it, so a baseline means the same thing from any directory."""
-    start = os.path.abspath(paths[0]) if paths else os.getcwd()
-    if not os.path.isdir(start):
-        start = os.path.dirname(start)
-    current = start
+def git_root(path: str) -> Optional[str]:
+    """The repository (a directory holding `.git`) at or above `path`."""
+    current = os.path.abspath(path)
+    if not os.path.isdir(current):
+        current = os.path.dirname(current)
     while True:
         if os.path.exists(os.path.join(current, ".git")):
             return current
         parent = os.path.dirname(current)
         if parent == current:
-            return os.getcwd()
+            return None
         current = parent
+
+
+def find_root(paths: Sequence[str]) -> str:
+    """The project root of a run: the repository that holds the first path,
+    else the current directory. Excludes, the cache and fingerprints are
+    relative to it, so a baseline means the same thing from any directory."""
+    return git_root(paths[0] if paths else os.getcwd()) or os.getcwd()
 
 
 def relative_to(root: str, absolute: str) -> str:

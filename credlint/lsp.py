@@ -32,6 +32,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path, uri_scheme
 
 from . import __version__
+from .discovery import git_root
 from .model import Finding, Span
 
 SOURCE = "credlint"
@@ -292,15 +293,7 @@ class CredlintServer(LanguageServer):
         root = self._roots.get(directory)
         if root is not None:
             return root
-        current = directory
-        while True:
-            if os.path.exists(os.path.join(current, ".git")):
-                root = current
-                break
-            parent = os.path.dirname(current)
-            if parent == current:
-                break
-            current = parent
+        root = git_root(directory)
         if root is None:
             holders = [f for f in self._folders() if path.startswith(f.rstrip(os.sep) + os.sep)]
             root = max(holders, key=len) if holders else (self._workspace_root() or directory)
