@@ -49,9 +49,12 @@ def analyze_calls(model: ModuleModel, resolver: Resolver, match: SdkCallMatch) -
     out = []
     for site in model.calls:
         call = site.node
-        interesting = any(kw.arg is None or kw.arg in match.keyword_names for kw in call.keywords)
-        if not interesting and not (match.positional and call.args and _may_be_callee(call.func, match, resolver)):
-            continue
+        if not any(kw.arg in match.keyword_names for kw in call.keywords if kw.arg is not None):
+            # no credential keyword: only a `**dict` or positional arguments could
+            # carry credentials, and only to a call that can be a callee
+            splat = any(kw.arg is None for kw in call.keywords)
+            if not (splat or (match.positional and call.args)) or not _may_be_callee(call.func, match, resolver):
+                continue
         analysis = _analyze(site, resolver, match)
         if analysis is not None and analysis.arguments:
             out.append(analysis)
@@ -67,7 +70,9 @@ def _may_be_callee(func: ast.expr, match: SdkCallMatch, resolver: Resolver) -> b
         if name in match.tails or name in resolver.sdk.wrappers_tails:
             return True
         return any(fnmatch.fnmatchcase(name, p) for p in match.tail_patterns)
-    return func.__class__ is ast.Name
+    if func.__class__ is ast.Name:  # an alias must be bound in this module (len, str, print are not)
+        return func.id in resolver.model.bound_names or bool(resolver.model.star_imports)
+    return func.__class__ in (ast.Call, ast.Subscript)  # factory()(...), registry["s3"](...)
 
 
 def _analyze(site: CallSite, resolver: Resolver, match: SdkCallMatch) -> Optional[CallAnalysis]:

@@ -39,7 +39,7 @@ class Binding:
 
 
 class Scope:
-    __slots__ = ("kind", "node", "parent", "bindings", "globals", "self_name", "attrs", "returns", "updates")
+    __slots__ = ("kind", "node", "parent", "bindings", "globals", "self_name", "attrs", "returns", "updates", "names")
 
     def __init__(self, kind: str, node: ast.AST, parent: Optional["Scope"]) -> None:
         self.kind = kind  # module | class | function | lambda | comprehension
@@ -51,9 +51,11 @@ class Scope:
         self.attrs: Dict[str, List[Binding]] = {}  # class scopes: self.<attr> = ... in methods
         self.returns: List[ast.expr] = []  # function scopes: returned expressions
         self.updates: Dict[str, List[Tuple[ast.expr, ast.expr]]] = {}  # d["k"] = v, per dict name
+        self.names: set = parent.names if parent is not None else set()  # every name bound in the module
 
     def bind(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)
+        self.names.add(binding.name)
 
     def ordered(self, name: str) -> Optional[List[Binding]]:
         """Bindings of `name` in source order (the walk records them in any order)."""
@@ -115,6 +117,7 @@ class ModuleModel:
         self.mutated: set = set()  # names of dicts changed by a method call (update, setdefault...)
         self.star_imports: List[str] = []  # modules imported with `from m import *` at module level
         self._walk()
+        self.bound_names = self.module.names
 
     # -- building ------------------------------------------------------------
 
@@ -129,10 +132,15 @@ class ModuleModel:
         stack: List[tuple] = [(child, self.module, False, False) for child in reversed(self.tree.body)]
         push = stack.append
         statements: Dict[int, ast.stmt] = {}
+        special = _SPECIAL
         while stack:
             item = stack.pop()
             node, scope, in_except, in_lambda = item
             cls = node.__class__
+            if cls not in special:  # most nodes: just their children
+                for c in reversed(children(node)):
+                    push((c, scope, in_except, in_lambda))
+                continue
             if cls is Call:
                 calls.append(CallSite(node, scope, statements.pop(id(node), None), in_lambda))
                 default = None
@@ -363,6 +371,14 @@ class ModuleModel:
             return None
         return _choose(sorted(cls_scope.attrs.get(attr) or [], key=lambda b: b.pos), None)
 
+
+# Node classes the walk acts on; every other class only has its children visited.
+_SPECIAL = frozenset([
+    ast.Call, ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr, ast.Dict, ast.Import,
+    ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
+    ast.DictComp, ast.GeneratorExp, ast.Return, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.ExceptHandler,
+    ast.Global,
+])
 
 # Methods that change a dict in place: after them, a `**d` is no longer fully visible.
 _MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
