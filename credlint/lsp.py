@@ -609,6 +609,9 @@ def main() -> int:
     (the LSP specification's exit codes)."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the protocol stream
+    from .languages import python
+
+    python.use_incremental_parsing()  # buffers change a few lines at a time: re-parse only those
     server = build_server()
     server.start_io(stdin, stdout)
     return 0 if server.shutdown_requested else 1

@@ -170,7 +170,24 @@ def _dedupe(clauses: List[Clause]) -> List[Clause]:
 # -- analyzing -------------------------------------------------------------------
 
 
+_incremental = None
+
+
+def use_incremental_parsing(enabled: bool = True) -> None:
+    """A long-running process that re-lints the same buffers (the language
+    server) re-parses only what each edit touched (see incremental.py)."""
+    global _incremental
+    if enabled:
+        from .incremental import IncrementalParser
+
+        _incremental = IncrementalParser()
+    else:
+        _incremental = None
+
+
 def parse(source: Source) -> ast.Module:
+    if _incremental is not None:
+        return _incremental.parse(source.path, source.text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences are the file's business
         return ast.parse(source.text, filename=source.path)
