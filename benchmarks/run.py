@@ -210,6 +210,7 @@ class Run(NamedTuple):
     maxrss_kb: int  # largest resident set of the process or any descendant it waited for
     cpu: float  # user + system seconds of the process tree
     rc: int
+    other_cpu: Optional[float] = None  # share of the machine's CPU other processes used meanwhile
 
 
 # A fresh, small child runs each measured command: it times spawn..reap itself
@@ -519,7 +520,7 @@ def tool_env() -> Dict[str, str]:
 def _imports_checkout(python: str) -> bool:
     try:
         where = capture([python, "-c", "import credlint, os; print(os.path.realpath(credlint.__file__))"],
-                        timeout=60).strip()
+                        timeout=60, cwd=tempfile.gettempdir()).strip()
     except (OSError, RuntimeError, subprocess.TimeoutExpired):
         return False
     return where.startswith(str(REPO.resolve()) + os.sep)
@@ -637,7 +638,9 @@ def alternate(commands: Sequence[Command], reps: int, title: str) -> Dict[str, L
             wanted = command.reps or reps
             if len(runs[command.label]) >= wanted:
                 continue
+            before = cpu_snapshot()
             run = run_timed(**command.make(len(runs[command.label])))
+            run = run._replace(other_cpu=other_load(before, cpu_snapshot(), usable_cpus()))
             runs[command.label].append(run)
             log(f"{title} {len(runs[command.label])}/{wanted}: {command.label}: {fmt_seconds(run.wall)} "
                 f"(rss {fmt_mb(run.maxrss_kb)}, rc {run.rc})")
@@ -649,9 +652,14 @@ def stats_of(runs: Sequence[Run]) -> Dict[str, Any]:
         "wall": summarize([r.wall for r in runs]),
         "cpu": summarize([r.cpu for r in runs]),
         "maxrss_kb": max((r.maxrss_kb for r in runs), default=None),
+        "other_cpu": summarize([r.other_cpu for r in runs]),
         "rcs": sorted({r.rc for r in runs}),
         "raw": [r._asdict() for r in runs],
     }
+
+
+def usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def cpu_snapshot() -> Optional[Dict[str, float]]:
@@ -898,7 +906,7 @@ class Bench:
         self.args = args
         self.cache = Path(args.cache_dir).resolve()
         self.reps = args.reps or (2 if args.quick else 5)
-        self.ncpu = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.ncpu = usable_cpus()
         self.results: Dict[str, Any] = {"scenarios": {}, "load": []}
         self._snapshot: Optional[Dict[str, float]] = None
         self.out = self.cache / "out"
@@ -1079,7 +1087,7 @@ class Bench:
             data = path.read_bytes()
             if 200 <= data.count(b"\n") <= 400 and b"test" not in path.name.encode():
                 candidates.append(str(path))
-        clean = json.loads(capture([self.credlint["python"], "-c", UNTRIGGERED],
+        clean = json.loads(capture([self.credlint["python"], "-c", UNTRIGGERED], cwd=str(self.out),
                                    input_bytes=json.dumps(candidates).encode(), env=self.dirs.env(self.dirs.primed())))
         by_package: Dict[str, List[str]] = {}
         for path in clean:
@@ -1244,7 +1252,7 @@ class Bench:
             out["stats"][f"{k}x"] = stats_of(runs[command.label])
             rp = []
             for _ in range(3 if not self.args.quick else 1):
-                rp.append(json.loads(capture([self.credlint["python"], "-c", READ_PREFILTER, *targets[k]],
+                rp.append(json.loads(capture([self.credlint["python"], "-c", READ_PREFILTER, *targets[k]], cwd=str(self.out),
                                              env=self.dirs.env(self.dirs.primed()))))
             best = min(rp, key=lambda r: r["read"] + r["prefilter"])
             out["read_prefilter"][f"{k}x"] = best
@@ -1266,9 +1274,12 @@ class Bench:
                 "--exit-zero", "-j1", str(self.corpus)]
         unprofiled = run_timed(self.cl("--no-cache", "-q", "--exit-zero", "-j1", str(self.corpus)),
                                env=self.dirs.env(self.dirs.primed()))
-        run = run_timed(argv, env=self.dirs.env(self.dirs.primed()))
+        # cwd: not the checkout, or `-m` would import credlint from there instead of the measured install
+        run = run_timed(argv, env=self.dirs.env(self.dirs.primed()), cwd=str(self.out))
+        summary = summarize_profile(str(prof))
+        code = sorted({f for (f, _, _) in pstats.Stats(str(prof)).stats if f.replace(os.sep, "/").endswith("/credlint/cli.py")})  # type: ignore[attr-defined]
         self.results["profile"] = {"unprofiled_j1_wall": unprofiled.wall, "profiled_wall": run.wall,
-                                   **summarize_profile(str(prof))}
+                                   "profiled_code": os.path.dirname(code[0]) if code else None, **summary}
         self.dirs.cleanup()
 
 
@@ -1326,6 +1337,44 @@ def summarize_profile(path: str, top: int = 15, stage_list: Sequence[Tuple[Optio
         stages.append({"stage": label, "seconds": sum(m[0] for m in matches) if matches else None,
                        "calls": sum(m[1] for m in matches) if matches else None})
     return {"total": total, "top": rows[:top], "stages": stages}
+
+
+def profile_findings(p: Dict[str, Any], scale: Optional[Dict[str, Any]] = None) -> List[str]:
+    """A few sentences on the profile: which stage costs what share."""
+    stage = {x["stage"]: x for x in p["stages"]}
+    total = p["total"] or 1
+
+    def get(prefix: str) -> Tuple[Optional[float], Optional[int]]:
+        for name, x in stage.items():
+            if name.lstrip("- ").startswith(prefix):
+                return x["seconds"], x.get("calls")
+        return None, None
+
+    out = []
+    pre, files = get("prefilter")
+    if pre is not None:
+        line = f"The prefilter is {_pct(pre / total)} of the run ({fmt_seconds(pre)} profiled) for {files:,} files"
+        rp = (scale or {}).get("read_prefilter", {}).get("1x")
+        if rp and rp.get("read"):
+            line += (f"; unprofiled, in one process, it takes {fmt_seconds(rp['prefilter'])} against "
+                     f"{fmt_seconds(rp['read'])} to read the same {rp['bytes'] / 1e6:.0f} MB "
+                     f"({rp['prefilter'] / rp['read']:.0f}x), and lets {rp['passed']} files through")
+        out.append(line + ".")
+    ana, analyzed = get("analysis")
+    if ana is not None:
+        parse, _ = get("ast.parse")
+        walk, _ = get("name resolution")
+        calls, _ = get("SDK call")
+        out.append(f"Analysis of the {analyzed:,} files past the prefilter is {_pct(ana / total)} ({fmt_seconds(ana)}): "
+                   f"ast.parse {fmt_seconds(parse)}, the name-resolution walk {fmt_seconds(walk)}, "
+                   f"SDK call analysis {fmt_seconds(calls)}.")
+    disc, _ = get("discovery")
+    imp, _ = get("imports")
+    rules, _ = get("rules")
+    if disc is not None:
+        out.append(f"Discovery (walk, excludes, .gitignore) is {_pct(disc / total)} ({fmt_seconds(disc)}); imports "
+                   f"{fmt_seconds(imp)} and loading the rules {fmt_seconds(rules)} are the fixed start-up cost.")
+    return out
 
 
 def _short(filename: str) -> str:
@@ -1433,15 +1482,20 @@ def evaluate(results: Dict[str, Any]) -> List[Dict[str, Any]]:
     return out
 
 
+def _pct(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
 def _stat_row(label: str, st: Dict[str, Any], reference: Optional[float], extra: Sequence[str] = ()) -> List[str]:
     w = st["wall"]
+    other = st.get("other_cpu") or {}
     return [label, fmt_seconds(w["median"]), fmt_seconds(w["min"]), fmt_seconds(w["max"]), str(w["n"]),
-            fmt_seconds(st["cpu"]["median"]), fmt_mb(st["maxrss_kb"]),
+            fmt_seconds(st["cpu"]["median"]), fmt_mb(st["maxrss_kb"]), _pct(other.get("max")),
             fmt_ratio(ratio(reference, w["median"])) if reference is not None else "", *extra]
 
 
 STAT_HEADERS = ["command", "median", "min", "max", "n", "CPU (median)", "peak RSS, largest process",
-                "credlint / this"]
+                "others' CPU (max)", "credlint / this"]
 
 
 def render_results(results: Dict[str, Any], command: str) -> str:
@@ -1462,7 +1516,11 @@ def render_results(results: Dict[str, Any], command: str) -> str:
     w("```")
     w("")
     w("Times are wall-clock medians of interleaved repetitions (A B C, B C A, ...); ratios are")
-    w("credlint's median divided by the other command's (below 1: credlint is faster).")
+    w("credlint's median divided by the other command's (below 1: credlint is faster). Each command runs in a")
+    w("fresh launcher process that times it and reads getrusage(RUSAGE_CHILDREN): CPU is the whole process")
+    w("tree's, peak RSS the largest single process's (the launcher's own "
+      f"{fmt_mb(results.get('rss_floor_kb'))} is the floor). \"Others' CPU\" is the share of the machine's CPU")
+    w("that other processes used during a run (from /proc/stat): above a few percent, the run was disturbed.")
     w("")
     w("## Machine")
     w("")
@@ -1507,15 +1565,17 @@ def render_results(results: Dict[str, Any], command: str) -> str:
         w("")
         w(markdown_table(STAT_HEADERS, [_stat_row(label, stat, mine) for label, stat in st.items()]))
         w("")
-        w("Commands (`<corpus>` is the corpus repository; credlint gets a fresh `CREDLINT_CACHE_DIR` per run, holding")
-        w("only the signed rule index that the first run after installing builds; the second row has none):")
+        w("Commands, as timed (`<corpus>` is `.cache/corpus/src`; detect-secrets and semgrep run in the corpus")
+        w("repository; credlint gets a fresh `CREDLINT_CACHE_DIR` per run, holding only the signed rule index that")
+        w("the first run after installing builds, and none for the second row):")
         w("")
         w("```sh")
         w("credlint --no-cache -q --exit-zero <corpus>")
         w("ruff check --no-cache --select S105,S106,S107 --exit-zero -q <corpus>")
-        w("bandit -q -r <corpus> -t B105,B106,B107 -f json -o /dev/null")
-        w("detect-secrets scan <corpus> > /dev/null        # run in <corpus>; all plugins, default filters")
-        w(f"semgrep scan --config benchmarks/semgrep-aws-credentials.yaml --metrics=off --disable-version-check -q --jobs N <corpus>")
+        w("bandit -q -r <corpus> -t B105,B106,B107 -f json -o <report.json>")
+        w("detect-secrets scan <corpus> > <report.json>                 # all plugins, default filters")
+        w("semgrep scan --config benchmarks/semgrep-aws-credentials.yaml --metrics=off --disable-version-check -q \\")
+        w(f"    --jobs {m.get('cpus_usable', 'N')} --json --output <report.json> <corpus>")
         w("```")
         w("")
         v = s["full"].get("verify", {})
@@ -1655,23 +1715,25 @@ def render_results(results: Dict[str, Any], command: str) -> str:
     if p:
         w("## Where the time goes")
         w("")
-        w(f"`python -m cProfile -m credlint --no-cache -q --exit-zero -j1 <corpus>`: {fmt_seconds(p['profiled_wall'])} "
-          f"profiled, {fmt_seconds(p['unprofiled_j1_wall'])} without the profiler (one process, so roughly the CPU of a")
-        w("pooled run). Stages (cumulative; they nest, so they do not add up):")
+        w(f"`python -m cProfile -m credlint --no-cache -q --exit-zero -j1 <corpus>` (one process, so about the CPU")
+        w(f"time of a pooled run): {fmt_seconds(p['profiled_wall'])} profiled, {fmt_seconds(p['unprofiled_j1_wall'])} "
+          f"without the profiler. Profiled code: `{p.get('profiled_code')}`.")
+        w("")
+        for line in profile_findings(p, s.get("scale")):
+            w(f"- {line}")
+        w("")
+        w("Stages (cumulative time; nested stages are part of the one above):")
         w("")
         w(markdown_table(["stage", "calls", "seconds (profiled)", "share of the run"], [
             [x["stage"], f"{x['calls']:,}" if x.get("calls") else "", fmt_seconds(x["seconds"]),
-             f"{100 * x['seconds'] / p['total']:.0f}%" if x["seconds"] else ""] for x in p["stages"]]))
+             _pct(x["seconds"] / p["total"]) if x["seconds"] else ""] for x in p["stages"]]))
         w("")
         w("Top functions by own time:")
         w("")
         w(markdown_table(["function", "calls", "own time", "cumulative"], [
             [f"`{r['file']}:{r['line']}({r['function']})`" if r["line"] else f"`{r['function']}`", f"{r['calls']:,}",
-             fmt_seconds(r["tottime"]), fmt_seconds(r["cumtime"])] for r in p["top"][:12]]))
+             fmt_seconds(r["tottime"]), fmt_seconds(r["cumtime"])] for r in p["top"][:10]]))
         w("")
-        if p.get("notes"):
-            w(p["notes"])
-            w("")
     return "\n".join(lines).rstrip() + "\n"
 
 
