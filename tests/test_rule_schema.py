@@ -139,3 +139,16 @@ def test_generated_rule_docs_are_current(tmp_path):
     for name in generated:
         assert (committed / name).read_text() == (tmp_path / name).read_text(), (
             f"docs/rules/{name} is stale: run `credlint rules --write-docs docs/rules`")
+
+
+def test_rule_docs_show_only_placeholder_keys():
+    """`credlint explain`, SARIF help and docs/rules print the docs: they must
+    never carry anything the key policy takes for a real key."""
+    from credlint.explain import render_rule
+
+    ruleset = load_rules()
+    policy = ruleset.library.policy()
+    for rule in ruleset.rules:
+        text = render_rule(rule)
+        found = [value for _, _, value, _ in policy.find_shapes(text, list(policy.shapes))]
+        assert found == [], f"{rule.id}'s docs show real-looking keys; use AWS's example keys"
