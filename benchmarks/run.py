@@ -676,7 +676,7 @@ def cpu_snapshot() -> Optional[Dict[str, float]]:
     import resource
 
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"busy": (user + nice + system + irq + softirq + steal) / hz,
+    return {"busy": (user + nice + system + irq + softirq + steal) / hz, "steal": steal / hz,
             "ours": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
             "wall": time.monotonic()}
 
@@ -687,6 +687,25 @@ def other_load(before: Optional[Dict[str, float]], after: Optional[Dict[str, flo
         return None
     other = (after["busy"] - before["busy"]) - (after["ours"] - before["ours"])
     return max(0.0, other) / ((after["wall"] - before["wall"]) * ncpu)
+
+
+_PROBE_SOURCE = "".join(
+    f"def f{i}(a, b=1, *args, **kw):\n    x = [a + b * j for j in range({i})]\n    return {{'k': x, 'v': (a, b)}}\n"
+    for i in range(1000))
+
+
+def speed_probe() -> float:
+    """Milliseconds to ast.parse a fixed 3,000-line module (best of 5): how
+    fast the machine is right now (a shared VM's speed drifts)."""
+    import ast
+
+    best = None
+    for _ in range(5):
+        start = time.perf_counter()
+        ast.parse(_PROBE_SOURCE)
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best * 1000
 
 
 def loadavg() -> Optional[Tuple[float, float, float]]:
@@ -708,10 +727,12 @@ with open(path, "rb") as handle:
     data = handle.read()
 project = Workspace().project_for(path)
 t2 = time.perf_counter()
+lines = data.splitlines(keepends=True)
+middle = len(lines) // 2
 times, findings = [], []
 for i in range(n + 1):
-    # each call lints a new version of the buffer, as after a keystroke
-    buffer = data if i == 0 else data.replace(b"\n", b"\n# edit %d\n" % i, 1)
+    # each call lints a new version of the buffer, as after a keystroke: a line typed mid-file
+    buffer = data if i == 0 else b"".join(lines[:middle] + [b"# edit %d\n" % i] + lines[middle:])
     start = time.perf_counter()
     result = project.lint_source(path, buffer)
     times.append(time.perf_counter() - start)
@@ -728,10 +749,12 @@ with open(path, "rb") as handle:
     data = handle.read()
 project = Workspace().project_for(path)
 project.lint_source(path, data)
+lines = data.splitlines(keepends=True)
+middle = len(lines) // 2
 profiler = cProfile.Profile()
 profiler.enable()
 for i in range(n):
-    project.lint_source(path, data.replace(b"\n", b"\n# edit %d\n" % (i + 1), 1))
+    project.lint_source(path, b"".join(lines[:middle] + [b"# edit %d\n" % (i + 1)] + lines[middle:]))
 profiler.disable()
 profiler.dump_stats(out)
 """
@@ -854,11 +877,12 @@ class LspClient:
 
 
 def lsp_round_trips(credlint: Dict[str, Any], env: Dict[str, str], path: Path, changes: int) -> Dict[str, Any]:
-    """didOpen, then `changes` didChange notifications (one inserted line each,
-    as typing does): the time from sending each change to receiving the
-    publishDiagnostics for that version."""
+    """didOpen, then `changes` didChange notifications (a comment line typed in
+    the middle of the file each time): the time from sending each change to
+    receiving the publishDiagnostics for that version."""
     uri = path.resolve().as_uri()
     text = path.read_text(encoding="utf-8")
+    middle = len(text.splitlines()) // 2
     start = time.perf_counter()
     client = LspClient([*credlint["argv"], "lsp"], env, str(path.parent))
     try:
@@ -888,7 +912,8 @@ def lsp_round_trips(credlint: Dict[str, Any], env: Dict[str, str], path: Path, c
             t = time.perf_counter()
             client.send({"method": "textDocument/didChange", "params": {
                 "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "contentChanges": [{"range": {"start": {"line": middle, "character": 0},
+                                              "end": {"line": middle, "character": 0}},
                                     "text": f"# edit {i}\n"}]}})
             message = client.wait_for(published(version))
             times.append(time.perf_counter() - t)
@@ -941,9 +966,12 @@ class Bench:
         snapshot = cpu_snapshot()
         previous = self._snapshot
         self._snapshot = snapshot
-        entry = {"at": what, "loadavg": loadavg(), "time": time.time()}
+        entry = {"at": what, "loadavg": loadavg(), "time": time.time(), "probe_ms": speed_probe()}
         if self.results["load"]:
             self.results["load"][-1]["other_cpu_until_next"] = other_load(previous, snapshot, self.ncpu)
+            if previous and snapshot and snapshot["wall"] > previous["wall"]:
+                self.results["load"][-1]["steal_until_next"] = (snapshot["steal"] - previous["steal"]) / (
+                    (snapshot["wall"] - previous["wall"]) * self.ncpu)
         self.results["load"].append(entry)
 
     def available(self, name: str) -> bool:
@@ -1520,7 +1548,8 @@ def render_results(results: Dict[str, Any], command: str) -> str:
     w("fresh launcher process that times it and reads getrusage(RUSAGE_CHILDREN): CPU is the whole process")
     w("tree's, peak RSS the largest single process's (the launcher's own "
       f"{fmt_mb(results.get('rss_floor_kb'))} is the floor). \"Others' CPU\" is the share of the machine's CPU")
-    w("that other processes used during a run (from /proc/stat): above a few percent, the run was disturbed.")
+    w("that other processes, or the hypervisor (steal), took during a run (from /proc/stat): above a few percent,")
+    w("the run was disturbed.")
     w("")
     w("## Machine")
     w("")
@@ -1537,13 +1566,15 @@ def render_results(results: Dict[str, Any], command: str) -> str:
     ]))
     w("")
     if load:
-        w("Other work on the machine while each scenario ran (this benchmark's own processes excluded): the share")
-        w("of the machine's CPU capacity that other processes used, from /proc/stat, and the 1-minute load average")
-        w("at the scenario's start (which counts the benchmark's own processes too).")
+        w("The machine while each scenario ran: the share of its CPU capacity that other processes (this")
+        w("benchmark's excluded) and the hypervisor (steal; included in the first column) took, from /proc/stat;")
+        w("the 1-minute load average at the scenario's start (the benchmark's own processes included); and a speed")
+        w("probe, the time to ast.parse a fixed 3,000-line module (best of 5), which shows a shared VM's drift.")
         w("")
-        w(markdown_table(["scenario", "other processes' CPU", "load average at start"], [
-            [e["at"], f"{100 * e['other_cpu_until_next']:.0f}%" if e.get("other_cpu_until_next") is not None else "n/a",
-             f"{e['loadavg'][0]:.2f}" if e.get("loadavg") else "n/a"] for e in load]))
+        w(markdown_table(["scenario", "others' CPU", "of which steal", "load average at start", "speed probe"], [
+            [e["at"], _pct(e.get("other_cpu_until_next")), _pct(e.get("steal_until_next")),
+             f"{e['loadavg'][0]:.2f}" if e.get("loadavg") else "n/a",
+             f"{e['probe_ms']:.1f} ms" if e.get("probe_ms") else "n/a"] for e in load]))
         w("")
     w("## Corpus")
     w("")
@@ -1649,8 +1680,8 @@ def render_results(results: Dict[str, Any], command: str) -> str:
             w("")
             w(f"The language server round trip could not be measured: {lsp['error']}")
         w("")
-        w("Each warm call lints a new version of the buffer (one comment line inserted, as typing does);")
-        w("the language server gets the same edit as an incremental didChange.")
+        w("Each warm call lints a new version of the buffer: a comment line inserted in the middle of the file,")
+        w("as typing does; the language server gets the same edit as an incremental didChange.")
         w("")
         pp = ide.get("in_process_profile")
         if pp:
