@@ -11,7 +11,6 @@ analyzing one file becomes that file's error notice; the run goes on.
 from __future__ import annotations
 
 import os
-import traceback
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import filetypes
@@ -250,6 +249,8 @@ class Project:
         try:
             result = work()
         except Exception as exc:  # one bad file never stops the run
+            import traceback
+
             where = traceback.extract_tb(exc.__traceback__)[-1]
             message = (f"internal error ({type(exc).__name__} at {os.path.basename(where.filename)}:{where.lineno}); "
                        "the file was not checked. Please report it: https://github.com/credlint/credlint/issues")

@@ -65,16 +65,29 @@ def _report_error(exc: Exception) -> int:
 # -- parser ----------------------------------------------------------------------
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse measures the terminal through shutil (a few ms) every time
+    an argument is added; os.get_terminal_size answers for help output."""
+
+    def __init__(self, prog: str, **kwargs) -> None:
+        try:
+            width = os.get_terminal_size().columns - 2
+        except OSError:
+            width = 78
+        super().__init__(prog, width=width, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credlint",
+        formatter_class=_Formatter,
         description="Find hardcoded and explicit AWS credentials in code and config, and fix code to use "
                     "the default credential chain.",
     )
     parser.add_argument("--version", action="version", version=f"credlint {__version__}")
     sub = parser.add_subparsers(dest="command")
 
-    check = sub.add_parser("check", help="lint files and directories (the default command)")
+    check = sub.add_parser("check", formatter_class=_Formatter, help="lint files and directories (the default command)")
     check.add_argument("paths", nargs="*", metavar="PATH",
                        help="files or directories to lint (default: .); '-' reads stdin (with --stdin-filename)")
     out = check.add_argument_group("output")
@@ -130,18 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lint standard input as if it were the file at PATH (use '-' as the path)")
     check.set_defaults(handler=run_check)
 
-    rules = sub.add_parser("rules", help="list the rules, or check rule files")
+    rules = sub.add_parser("rules", formatter_class=_Formatter, help="list the rules, or check rule files")
     rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.add_argument("--validate", nargs="+", metavar="FILE",
                        help="check rule files (YAML) as credlint loads them; print file:line: problem")
     rules.add_argument("--write-docs", metavar="DIR", help="write one Markdown page per rule, and an index, to DIR")
     rules.set_defaults(handler=run_rules)
 
-    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain = sub.add_parser("explain", formatter_class=_Formatter, help="show a rule's documentation")
     explain.add_argument("rule", help="rule id or name, e.g. CL101 or hardcoded-credentials-in-sdk-call")
     explain.set_defaults(handler=run_explain)
 
-    lsp = sub.add_parser("lsp", help="run the language server on stdio (for editors)")
+    lsp = sub.add_parser("lsp", formatter_class=_Formatter, help="run the language server on stdio (for editors)")
     lsp.set_defaults(handler=run_lsp)
     return parser
 

@@ -14,8 +14,6 @@
 Unknown keys and bad values are errors that name the file, the line and the
 key, with a suggestion for likely typos.
 """
-from __future__ import annotations
-
 import os
 import re
 import sys

@@ -6,8 +6,6 @@ and tool directories, virtualenvs and what .gitignore files ignore, with
 git's semantics: deeper .gitignore files override shallower ones, and a
 directory that is ignored is not entered. Pattern matching is pathspec's.
 """
-from __future__ import annotations
-
 import fnmatch
 import os
 import re

@@ -8,10 +8,9 @@ stop here.
 """
 from __future__ import annotations
 
-import shlex
 from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
-from . import filetypes, languages, suppress
+from . import filetypes, languages
 from .model import FileResult, Finding, Notice, Rule, Span
 from .prefilter import rules_that_may_match
 from .redaction import fingerprint, mask, redact_text
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
 from .source import DecodeError, Source, looks_binary
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+MARKER = b"credlint:"  # files without it have no suppression comment (see suppress.py)
 MAX_SNIPPET_LINES = 6
 
 
@@ -74,7 +74,7 @@ class Linter:
             plan = [(r, a) for r, a in plan if r.id in allowed]
         plan = rules_that_may_match(data, plan)
         if not plan:
-            if self.report_unused_ignores and suppress.MARKER in data:
+            if self.report_unused_ignores and MARKER in data:
                 return self._suppress(FileResult(path, file_type=file_type), Source.for_text(path, data))
             return FileResult(path, file_type=file_type)
         return self._analyze(path, key_path, data, file_type, plan, secrets)
@@ -121,11 +121,13 @@ class Linter:
         spans = [span for f in raw for span in f.secret_spans]
         findings = self._finish(path, key_path, source, _resolve_overlaps(raw), secrets, spans)
         result = FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type)
-        if suppress.MARKER in data:
+        if MARKER in data:
             result = self._suppress(result, source or Source.for_text(path, data))
         return result
 
     def _suppress(self, result: FileResult, source: Source) -> FileResult:
+        from . import suppress
+
         def resolve(name: str) -> Optional[str]:
             rule = self.ruleset.get(name)
             return rule.id if rule is not None else None
@@ -145,7 +147,7 @@ class Linter:
             values = dict(item.values)
             values.setdefault("masked", mask(item.secrets[0]) if item.secrets else "")
             values.setdefault("path", path)
-            values.setdefault("path_arg", shlex.quote(path))  # for commands in messages: `git rm --cached {path_arg}`
+            values.setdefault("path_arg", _shell_quote(path))  # for commands in messages: `git rm --cached {path_arg}`
             message = redact_text(_format(rule.message, values), secrets)
             snippet = _snippet(source, item.span, secrets, spans, policy) if source is not None else ()
             plan = item.fix_plan
@@ -165,6 +167,12 @@ class Linter:
             ))
         out.sort(key=lambda f: f.sort_key)
         return out
+
+
+def _shell_quote(path: str) -> str:
+    import shlex
+
+    return shlex.quote(path)
 
 
 def _overlaps(a: Span, b: Span) -> bool:

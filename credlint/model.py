@@ -6,8 +6,6 @@ dataclass to define (dataclasses alone add ~18 ms to start-up, which a
 pre-commit run on clean files cannot afford). A finding never holds a raw
 secret: only its mask, in the message, and fingerprints of it.
 """
-from __future__ import annotations
-
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple, Optional, Tuple
 

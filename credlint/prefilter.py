@@ -12,8 +12,6 @@ triggers are a list of clauses, any of which lets the file through:
 `bytes.__contains__` is a memchr-driven search, several times faster than one
 regex alternation of the same tokens (measured: 0.3 s vs 0.45 s on 49 MB).
 """
-from __future__ import annotations
-
 import re
 from typing import Dict, Iterable, List, NamedTuple, Optional, Pattern, Sequence, Tuple
 

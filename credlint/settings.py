@@ -1,7 +1,5 @@
 """A project's settings: defaults, overridden by its config file, overridden
 by command-line flags."""
-from __future__ import annotations
-
 import os
 from typing import Dict, NamedTuple, Optional, Tuple
 

@@ -10,8 +10,6 @@ A bare `credlint: ignore` is refused, with a warning: a secrets scanner that
 can be silenced wholesale by one comment is how a real key gets through
 review. Name the rule you mean.
 """
-from __future__ import annotations
-
 import re
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
 
