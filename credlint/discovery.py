@@ -196,7 +196,7 @@ class Discovery:
 def _ignored(specs, path: str, directory: bool) -> bool:
     verdict: Optional[bool] = None
     for base, spec in specs:
-        rel = os.path.relpath(path, base).replace(os.sep, "/") + ("/" if directory else "")
+        rel = relative_to(base, path) + ("/" if directory else "")
         result = spec.check_file(rel)
         if result.include is not None:
             verdict = result.include

@@ -30,7 +30,11 @@ VALUE_KINDS = frozenset({
 ENDPOINT_KINDS = frozenset({"local", "other", "unknown", "aws"})
 DISTINCTIVE = 13  # credential argument names at least this long make good prefilter tokens
 # A credential value in sight: a key id prefix, an environment read, a quoted 40-character run.
-_EVIDENCE = re.compile(rb"A(?:KIA|SIA|BIA|CCA|3T)|environ|getenv|[\'\"][A-Za-z0-9/+]{40}[\'\"]")
+# A credential value in sight: a key literal, or an environment lookup. As
+# three clauses, not one alternation: `environ` and `getenv` are plain scans,
+# and the regex (no literal to search for) runs only when neither is there.
+_EVIDENCE_TOKENS = (b"environ", b"getenv")
+_EVIDENCE = re.compile(rb"A(?:KIA|SIA|BIA|CCA|3T)|[\'\"][A-Za-z0-9/+]{40}[\'\"]")
 
 
 # -- compiling -------------------------------------------------------------------
@@ -146,8 +150,13 @@ def derive_triggers(compiled: Compiled, library) -> List[Clause]:
                 root, tail = callee.split(".", 1)[0], _tail(callee)
                 positional.setdefault((root, min(positions) < 3), set()).add(tail)
     for (root, early), tails in sorted(positional.items()):
-        regex = re.compile(re.escape(root.encode()) + rb"(?![0-9A-Za-z_])") if early else _EVIDENCE
-        clauses.append(Clause(any=tuple(sorted(t.encode() for t in tails)), all=(root.encode(),), regex=regex))
+        names = tuple(sorted(t.encode() for t in tails))
+        if early:
+            regex = re.compile(re.escape(root.encode()) + rb"(?![0-9A-Za-z_])")
+            clauses.append(Clause(any=names, all=(root.encode(),), regex=regex))
+            continue
+        clauses.extend(Clause(any=names, all=(root.encode(), token)) for token in _EVIDENCE_TOKENS)
+        clauses.append(Clause(any=names, all=(root.encode(),), regex=_EVIDENCE))
     clauses.insert(0, Clause(any=tuple(sorted(t.encode() for t in tokens if t))))
     return _dedupe(clauses)
 

@@ -1,0 +1,92 @@
+"""The prefilter's gate (one pass of scans that rejects most files before any
+rule is looked at) must never turn away a file the rules' own triggers let in:
+a rejected file is never parsed, so a mistake here is a missed key."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from credlint import filetypes, prefilter
+from credlint.engine import Linter
+from credlint.model import Docs, Rule
+from credlint.prefilter import Clause, rules_that_may_match
+from credlint.ruleset import load_rules
+
+RULESET = load_rules()
+LINTER = Linter(RULESET, RULESET.rules)
+FILE_TYPES = sorted({filetypes.detect(e.filename or "example.py", e.code.encode()) for r in RULESET.rules
+                     for e in r.examples_invalid} | {"python", "text"})
+
+
+def _without_gate(data: bytes, plan):
+    view = prefilter._FileView(data, prefilter._impliers(plan))
+    return [(r, b) for r, b in plan
+            if not r.triggers.get(b) or any(view.satisfies(c) for c in r.triggers[b])]
+
+
+def _samples(plan):
+    """Every token of the plan alone, in the case variants an ignore-case
+    clause accepts, and after each rule example (which supplies the values the
+    clauses' regexes look for)."""
+    tokens = set()
+    for rule, block in plan:
+        for clause in rule.triggers.get(block, ()):
+            for token in clause.any + clause.all:
+                tokens.add(token)
+                if clause.ignore_case:
+                    tokens.update({token.upper(), token.title(), token.capitalize()})
+    examples = [e.code.encode() for r in RULESET.rules for e in r.examples_invalid + r.examples_valid]
+    yield b"nothing to see here\n"
+    for token in sorted(tokens):
+        yield b"x = " + token + b"\n"
+    for example in examples:
+        yield example
+        for token in sorted(tokens):
+            yield example + b"\n" + token
+
+
+@pytest.mark.parametrize("file_type", FILE_TYPES)
+def test_gate_admits_whatever_the_triggers_admit(file_type):
+    plan = LINTER.plan(file_type)
+    for data in _samples(plan):
+        assert rules_that_may_match(data, plan) == _without_gate(data, plan), data[:200]
+
+
+def test_every_invalid_example_passes_the_whole_plan_of_its_file_type():
+    for rule in RULESET.rules:
+        for example in rule.examples_invalid:
+            data = example.code.encode()
+            plan = LINTER.plan(filetypes.detect(example.filename or "example.py", data[:512]))
+            if any(r is rule for r, _ in plan):
+                assert any(r is rule for r, _ in rules_that_may_match(data, plan)), (
+                    f"{rule.source}:{example.source_line}")
+
+
+def _rule(rule_id: str, *clauses: Clause) -> Rule:
+    return Rule(id=rule_id, name=rule_id.lower(), severity="error", message="m", docs=Docs("s", "w", "y"),
+                source=f"{rule_id}.yaml", match={"python": {}}, triggers={"python": tuple(clauses)})
+
+
+def test_gate_rejects_files_without_any_token_and_keeps_those_with_one():
+    rules = [
+        _rule("T1", Clause(all=(b"boto3",), any=(b"Session",))),
+        _rule("T2", Clause(any=(b"FwoGZXIvYXdz", b"FQoGZXIvYXdz"))),
+        _rule("T3", Clause(any=(b"secret",), ignore_case=True)),
+    ]
+    plan = [(r, "python") for r in rules]
+    gate = prefilter._compile(plan).gate
+    assert gate is not None
+    ids = lambda data: [r.id for r, _ in rules_that_may_match(data, plan)]  # noqa: E731
+    assert ids(b"import os\nprint('hello')\n") == []
+    assert ids(b"import boto3\nboto3.Session()\n") == ["T1"]
+    assert ids(b"import boto3\n") == []  # `boto` gets it past the gate, the rule's own clause stops it
+    assert ids(b"token = 'FQoGZXIvYXdzEXAMPLE'\n") == ["T2"]
+    assert ids(b"CLIENT_SECRET = 1\n") == ["T3"]
+
+
+def test_a_rule_without_a_token_turns_the_gate_off():
+    plan = [(_rule("T1", Clause(any=(b"boto3",))), "python"),
+            (_rule("T2", Clause(regex=re.compile(rb"[0-9]{12}"))), "python")]
+    assert prefilter._compile(plan).gate is None
+    assert [r.id for r, _ in rules_that_may_match(b"account = 123456789012\n", plan)] == ["T2"]
