@@ -726,6 +726,11 @@ path, n = sys.argv[1], int(sys.argv[2])
 with open(path, "rb") as handle:
     data = handle.read()
 project = Workspace().project_for(path)
+try:  # as the language server lints: re-parse and re-walk only what an edit touched
+    from credlint.languages import python
+    python.use_incremental_parsing()
+except (ImportError, AttributeError):  # a credlint from before incremental parsing
+    pass
 t2 = time.perf_counter()
 lines = data.splitlines(keepends=True)
 middle = len(lines) // 2
@@ -748,6 +753,11 @@ path, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 with open(path, "rb") as handle:
     data = handle.read()
 project = Workspace().project_for(path)
+try:
+    from credlint.languages import python
+    python.use_incremental_parsing()
+except (ImportError, AttributeError):
+    pass
 project.lint_source(path, data)
 lines = data.splitlines(keepends=True)
 middle = len(lines) // 2
@@ -1488,7 +1498,7 @@ def evaluate(results: Dict[str, Any]) -> List[Dict[str, Any]]:
         add("4. editor, stdin, 3,000 lines", f"<= {fmt_seconds(TARGET_STDIN_S)}", fmt_seconds(stdin),
             None if stdin is None else stdin <= TARGET_STDIN_S)
         warm = ide.get("in_process", {}).get("warm_stats", {}).get("median")
-        add("4. editor, warm re-lint (in process)", f"<= {fmt_seconds(TARGET_LSP_WARM_S)}", fmt_seconds(warm),
+        add("4. editor, warm re-lint (in process, as the server lints)", f"<= {fmt_seconds(TARGET_LSP_WARM_S)}", fmt_seconds(warm),
             None if warm is None else warm <= TARGET_LSP_WARM_S)
         lsp = ide.get("lsp", {}).get("did_change_stats", {}).get("median")
         if "lsp" in ide:
@@ -1665,7 +1675,7 @@ def render_results(results: Dict[str, Any], command: str) -> str:
         ip = ide.get("in_process")
         if ip:
             ws = ip["warm_stats"]
-            rows.append(["in process: `Workspace().project_for(path).lint_source(path, data)`, warm calls",
+            rows.append(["in process: `Workspace().project_for(path).lint_source(path, data)` with the server's incremental parsing, warm calls",
                          fmt_seconds(ws["median"]), fmt_seconds(ws["min"]), fmt_seconds(ws["max"]), str(ws["n"])])
             rows.append(["in process: first call (cold: lazy rule compilation, imports)", fmt_seconds(ip["first"]), "", "", "1"])
         lsp = ide.get("lsp")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from ...model import Rule
 from ...prefilter import Clause
@@ -215,12 +215,14 @@ def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> 
         result.notices.append(f"could not parse as Python ({type(exc).__name__}); scanned as text only")
         result.unapplied.extend(rule for rule, _ in rules)
         return result
-    return analyze_tree(tree, source, rules, library)
+    memo = _incremental.memo(source.path) if _incremental is not None else None
+    return analyze_tree(tree, source, rules, library, memo)
 
 
-def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> AnalysisResult:
+def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                 memo: Optional[dict] = None) -> AnalysisResult:
     result = AnalysisResult()
-    model = ModuleModel(tree)
+    model = ModuleModel(tree, memo)
     policy = library.policy()
     resolver = Resolver(model, library.python_sdk(), policy)
     call_analyses: Dict[int, list] = {}

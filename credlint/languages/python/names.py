@@ -26,20 +26,33 @@ IMPORT, ASSIGN, PARAM, DEF, OTHER = "import", "assign", "param", "def", "other"
 
 
 class Binding:
-    __slots__ = ("name", "pos", "kind", "value", "scope", "fallback", "annotation")
+    __slots__ = ("name", "anchor", "end", "kind", "value", "scope", "fallback", "annotation")
 
-    def __init__(self, name: str, pos: Pos, kind: str, value, scope: "Scope", fallback: bool = False) -> None:
+    def __init__(self, name: str, anchor: Optional[ast.AST], kind: str, value, scope: "Scope", fallback: bool = False,
+                 end: bool = False) -> None:
         self.name = name
-        self.pos = pos
+        self.anchor = anchor  # the node whose start (or end) is where the binding takes effect
+        self.end = end
         self.kind = kind
         self.value = value  # import: qualified str; assign: ast.expr; def: the def node; param: default
         self.scope = scope
         self.fallback = fallback
         self.annotation = None  # param: its annotation
 
+    @property
+    def pos(self) -> Pos:
+        """Read from the node, not stored: the language server's incremental
+        parser moves a kept statement's nodes when lines above it change, and
+        the bindings of that statement are reused with them."""
+        node = self.anchor
+        if node is None:
+            return (0, 0)
+        return (node.end_lineno, node.end_col_offset) if self.end else (node.lineno, node.col_offset)
+
 
 class Scope:
-    __slots__ = ("kind", "node", "parent", "bindings", "globals", "self_name", "attrs", "returns", "updates", "names")
+    __slots__ = ("kind", "node", "parent", "bindings", "globals", "self_name", "attrs", "returns", "updates", "names",
+                 "log")
 
     def __init__(self, kind: str, node: ast.AST, parent: Optional["Scope"]) -> None:
         self.kind = kind  # module | class | function | lambda | comprehension
@@ -52,10 +65,19 @@ class Scope:
         self.returns: List[ast.expr] = []  # function scopes: returned expressions
         self.updates: Dict[str, List[Tuple[ast.expr, ast.expr]]] = {}  # d["k"] = v, per dict name
         self.names: set = parent.names if parent is not None else set()  # every name bound in the module
+        self.log: Optional[list] = None  # the module scope, while a statement is recorded: what it added
 
     def bind(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)
         self.names.add(binding.name)
+        if self.log is not None:
+            self.log.append(binding)
+
+    def update(self, name: str, key: ast.expr, value: ast.expr) -> None:
+        """`name[key] = value`, for dicts built up key by key."""
+        self.updates.setdefault(name, []).append((key, value))
+        if self.log is not None:
+            self.log.append((name, (key, value)))
 
     def ordered(self, name: str) -> Optional[List[Binding]]:
         """Bindings of `name` in source order (the walk records them in any order)."""
@@ -82,6 +104,23 @@ class Candidate:
         self.scope = scope
 
 
+class _Piece:
+    """What walking one top-level statement added to a module model."""
+
+    __slots__ = ("node", "log", "scopes", "calls", "candidates", "mutated", "star_imports", "names")
+
+    def __init__(self, node: ast.stmt, log: list, scopes: List[Scope], calls: list, candidates: list,
+                 mutated: set, star_imports: List[str]) -> None:
+        self.node = node
+        self.log = log  # module-scope bindings and dict updates, in order
+        self.scopes = scopes  # every scope inside the statement
+        self.calls = calls
+        self.candidates = candidates
+        self.mutated = mutated
+        self.star_imports = star_imports
+        self.names: set = set()  # every name the statement binds, at any depth
+
+
 class CallSite:
     __slots__ = ("node", "scope", "statement", "in_lambda")
 
@@ -97,10 +136,6 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 MIN_CANDIDATE_LENGTH = 16
 
 
-def _pos(node: ast.AST) -> Pos:
-    return (node.lineno, node.col_offset)
-
-
 def _is_none(node: Optional[ast.AST]) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
@@ -108,7 +143,11 @@ def _is_none(node: Optional[ast.AST]) -> bool:
 class ModuleModel:
     """Scopes, bindings, calls and string candidates of one module."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, memo: Optional[Dict[int, "_Piece"]] = None) -> None:
+        """`memo` (the language server's, one per open buffer) keeps what each
+        top-level statement contributed, for the next version of the buffer:
+        the incremental parser hands back the same node for a statement an
+        edit did not touch, and its walk is replayed instead of redone."""
         self.tree = tree
         self.module = Scope("module", tree, None)
         self.calls: List[CallSite] = []
@@ -116,12 +155,80 @@ class ModuleModel:
         self.scopes: Dict[int, Scope] = {}  # id(def node) -> its scope
         self.mutated: set = set()  # names of dicts changed by a method call (update, setdefault...)
         self.star_imports: List[str] = []  # modules imported with `from m import *` at module level
-        self._walk()
+        self._created: Optional[List[Scope]] = None  # scopes made while a statement is recorded
+        if memo is None:
+            self._walk(tree.body)
+        else:
+            self._build(memo)
         self.bound_names = self.module.names
+
+    # -- reusing the walk of unchanged statements ---------------------------------
+
+    def _build(self, memo: Dict[int, "_Piece"]) -> None:
+        pieces = {}
+        for statement in self.tree.body:
+            piece = memo.get(id(statement))
+            if piece is None or piece.node is not statement:
+                piece = self._record(statement)
+            else:
+                self._replay(piece)
+            pieces[id(statement)] = piece
+        memo.clear()
+        memo.update(pieces)
+
+    def _record(self, statement: ast.stmt) -> "_Piece":
+        calls, candidates, stars = len(self.calls), len(self.candidates), len(self.star_imports)
+        mutated, self.mutated = self.mutated, set()  # this statement's own, even if an earlier one has them too
+        module = self.module
+        module.log, self._created = [], []
+        try:
+            self._walk([statement])
+            piece = _Piece(statement, module.log, self._created, self.calls[calls:], self.candidates[candidates:],
+                           self.mutated, self.star_imports[stars:])
+        finally:
+            module.log = self._created = None
+            self.mutated = mutated | self.mutated
+        for scope in piece.scopes:
+            for name in scope.bindings:
+                piece.names.add(name)
+        piece.names.update(b.name for b in piece.log if b.__class__ is Binding)
+        return piece
+
+    def _replay(self, piece: "_Piece") -> None:
+        module = self.module
+        for scope in piece.scopes:
+            scope.names = module.names
+            if scope.parent is not None and scope.parent.kind == "module":
+                scope.parent = module
+            if scope.kind == "function":
+                self.scopes[id(scope.node)] = scope
+        for entry in piece.log:
+            if entry.__class__ is Binding:
+                entry.scope = module
+                module.bind(entry)
+            else:
+                module.updates.setdefault(entry[0], []).append(entry[1])
+        module.names.update(piece.names)
+        for site in piece.calls:
+            if site.scope.kind == "module":
+                site.scope = module
+        for candidate in piece.candidates:
+            if candidate.scope.kind == "module":
+                candidate.scope = module
+        self.calls.extend(piece.calls)
+        self.candidates.extend(piece.candidates)
+        self.mutated.update(piece.mutated)
+        self.star_imports.extend(piece.star_imports)
+
+    def _scope(self, kind: str, node: ast.AST, parent: Scope) -> Scope:
+        scope = Scope(kind, node, parent)
+        if self._created is not None:
+            self._created.append(scope)
+        return scope
 
     # -- building ------------------------------------------------------------
 
-    def _walk(self) -> None:
+    def _walk(self, body: List[ast.stmt]) -> None:
         """One pass over the tree, in source order (a `global` statement must be
         seen before the assignments it redirects). Leaves that can hold nothing
         of interest (names, constants, operators) are never pushed."""
@@ -129,7 +236,7 @@ class ModuleModel:
         calls, candidates = self.calls, self.candidates
         children = _children
         # stack items: (node, scope, in_except, in_lambda)
-        stack: List[tuple] = [(child, self.module, False, False) for child in reversed(self.tree.body)]
+        stack: List[tuple] = [(child, self.module, False, False) for child in reversed(body)]
         push = stack.append
         statements: Dict[int, ast.stmt] = {}
         special = _SPECIAL
@@ -181,10 +288,10 @@ class ModuleModel:
             elif cls is ast.Import:
                 for alias in node.names:
                     if alias.asname:
-                        scope.bind(Binding(alias.asname, _pos(node), IMPORT, alias.name, scope, in_except))
+                        scope.bind(Binding(alias.asname, node, IMPORT, alias.name, scope, in_except))
                     else:
                         top = alias.name.split(".", 1)[0]
-                        scope.bind(Binding(top, _pos(node), IMPORT, top, scope, in_except))
+                        scope.bind(Binding(top, node, IMPORT, top, scope, in_except))
                 continue
             elif cls is ast.ImportFrom:
                 for alias in node.names:
@@ -194,11 +301,11 @@ class ModuleModel:
                         continue
                     qualified = None if node.level else f"{node.module}.{alias.name}"
                     kind = IMPORT if qualified else OTHER
-                    scope.bind(Binding(alias.asname or alias.name, _pos(node), kind, qualified, scope, in_except))
+                    scope.bind(Binding(alias.asname or alias.name, node, kind, qualified, scope, in_except))
                 continue
             elif cls is ast.FunctionDef or cls is ast.AsyncFunctionDef:
-                scope.bind(Binding(node.name, _pos(node), DEF, node, scope, in_except))
-                inner = Scope("function", node, scope)
+                scope.bind(Binding(node.name, node, DEF, node, scope, in_except))
+                inner = self._scope("function", node, scope)
                 self.scopes[id(node)] = inner
                 self._bind_params(node.args, inner, scope)
                 if scope.kind == "class":
@@ -218,8 +325,8 @@ class ModuleModel:
                     push((c, inner, False, False))
                 continue
             elif cls is ast.ClassDef:
-                scope.bind(Binding(node.name, _pos(node), DEF, node, scope, in_except))
-                inner = Scope("class", node, scope)
+                scope.bind(Binding(node.name, node, DEF, node, scope, in_except))
+                inner = self._scope("class", node, scope)
                 for d in node.decorator_list + node.bases:
                     push((d, scope, in_except, in_lambda))
                 for k in node.keywords:
@@ -228,14 +335,14 @@ class ModuleModel:
                     push((c, inner, False, in_lambda))
                 continue
             elif cls is ast.Lambda:
-                inner = Scope("lambda", node, scope)
+                inner = self._scope("lambda", node, scope)
                 self._bind_params(node.args, inner, scope)
                 for d in node.args.defaults:
                     push((d, scope, in_except, in_lambda))
                 push((node.body, inner, False, True))
                 continue
             elif cls in _COMPREHENSIONS:
-                inner = Scope("comprehension", node, scope)
+                inner = self._scope("comprehension", node, scope)
                 for gen in node.generators:
                     self._bind_target(gen.target, None, inner, False)
                 for c in reversed(children(node)):
@@ -252,7 +359,7 @@ class ModuleModel:
                         self._bind_target(w.optional_vars, None, scope, in_except)
             elif cls is ast.ExceptHandler:
                 if node.name:
-                    scope.bind(Binding(node.name, _pos(node), OTHER, None, scope, True))
+                    scope.bind(Binding(node.name, node, OTHER, None, scope, True))
                 for c in reversed(children(node)):
                     push((c, scope, True, in_lambda))
                 continue
@@ -267,14 +374,14 @@ class ModuleModel:
         defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         pairs = list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
         for arg, default in pairs:
-            binding = Binding(arg.arg, _pos(arg), PARAM, default, inner)
+            binding = Binding(arg.arg, arg, PARAM, default, inner)
             binding.annotation = arg.annotation
             inner.bind(binding)
             if default is not None and _long_string(default):
                 self.candidates.append(Candidate(arg.arg, default, outer))
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
-                inner.bind(Binding(arg.arg, _pos(arg), PARAM, None, inner))
+                inner.bind(Binding(arg.arg, arg, PARAM, None, inner))
 
     def _bind_target(self, target: ast.expr, value: Optional[ast.expr], scope: Scope, in_except: bool) -> None:
         cls = target.__class__
@@ -283,8 +390,10 @@ class ModuleModel:
             home = self.module if target.id in scope.globals else scope
             # The name is bound once its value is computed: `creds = creds["x"]`
             # reads the previous binding.
-            pos = (value.end_lineno, value.end_col_offset) if value is not None else _pos(target)
-            home.bind(Binding(target.id, pos, ASSIGN if value is not None else OTHER, value, home, fallback))
+            if value is not None:
+                home.bind(Binding(target.id, value, ASSIGN, value, home, fallback, end=True))
+            else:
+                home.bind(Binding(target.id, target, OTHER, None, home, fallback))
             if value is not None and _long_string(value):
                 self.candidates.append(Candidate(target.id, value, scope))
         elif cls is ast.Tuple or cls is ast.List:
@@ -305,7 +414,7 @@ class ModuleModel:
                 cls_scope = scope.class_scope
                 if cls_scope is not None:
                     cls_scope.attrs.setdefault(target.attr, []).append(
-                        Binding(target.attr, _pos(target), ASSIGN if value is not None else OTHER, value, scope)
+                        Binding(target.attr, target, ASSIGN if value is not None else OTHER, value, scope)
                     )
         elif cls is ast.Subscript:
             key = target.slice
@@ -313,7 +422,7 @@ class ModuleModel:
                 if _long_string(value):
                     self.candidates.append(Candidate(key.value, value, scope))
                 if isinstance(target.value, ast.Name):
-                    scope.updates.setdefault(target.value.id, []).append((key, value))
+                    scope.update(target.value.id, key, value)
 
     # -- resolving -------------------------------------------------------------
 
@@ -343,7 +452,7 @@ class ModuleModel:
     def star_binding(self, name: str) -> Optional[Binding]:
         """What a name no binding explains may come from: `from boto3 import *`."""
         if self.star_imports:
-            return Binding(name, (0, 0), IMPORT, f"{self.star_imports[-1]}.{name}", self.module)
+            return Binding(name, None, IMPORT, f"{self.star_imports[-1]}.{name}", self.module)
         return None
 
     def visible(self, name: str, scope: Scope, pos: Pos) -> List[Binding]:
