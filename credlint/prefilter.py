@@ -151,22 +151,22 @@ class Gate(NamedTuple):
     folded_patterns: Tuple[Pattern[bytes], ...]
 
     def admits(self, view: "_FileView") -> bool:
-        data = view.data
-        for token in self.plain:
-            if token in data:
-                return True
-        for pattern in self.plain_patterns:
-            if pattern.search(data) is not None:
-                return True
+        if _holds_one(view.data, self.plain, self.plain_patterns):
+            return True
         if self.folded or self.folded_patterns:
-            lowered = view.lowered()  # kept: the rules need it again if the gate lets the file in
-            for token in self.folded:
-                if token in lowered:
-                    return True
-            for pattern in self.folded_patterns:
-                if pattern.search(lowered) is not None:
-                    return True
+            # view.lowered() is kept: the rules need it again if the gate lets the file in
+            return _holds_one(view.lowered(), self.folded, self.folded_patterns)
         return False
+
+
+def _holds_one(data: bytes, tokens: Tuple[bytes, ...], patterns: Tuple[Pattern[bytes], ...]) -> bool:
+    for token in tokens:
+        if token in data:
+            return True
+    for pattern in patterns:
+        if pattern.search(data) is not None:
+            return True
+    return False
 
 
 class _Compiled(NamedTuple):
