@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 from . import filetypes, languages
 from .model import FileResult, Finding, Notice, Rule, Span
 from .prefilter import rules_that_may_match
-from .redaction import fingerprint, mask, redact_text
+from .redaction import fingerprint, mask, redact_line, redact_message, redact_text
 from .ruleset import RuleSet
 
 if TYPE_CHECKING:
@@ -119,7 +119,10 @@ class Linter:
         if collect is not None:
             collect.extend(secrets)
         spans = [span for f in raw for span in f.secret_spans]
-        findings = self._finish(path, key_path, source, _resolve_overlaps(raw), secrets, spans)
+        pieces = [span for f in raw for span in f.piece_spans]
+        findings = self._finish(path, key_path, source, _resolve_overlaps(raw), secrets, spans, pieces)
+        if secrets:  # a parser's message may quote a secret that is not key-shaped
+            notices = [n._replace(message=redact_message(n.message, secrets)) for n in notices]
         result = FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type)
         if MARKER in data:
             result = self._suppress(result, source or Source.for_text(path, data))
@@ -139,7 +142,7 @@ class Linter:
         return result._replace(findings=tuple(kept), notices=result.notices + tuple(notices))
 
     def _finish(self, path: str, key_path: str, source: Optional[Source], raw: List[RawFinding],
-                secrets: List[str], spans: List[Span]) -> List[Finding]:
+                secrets: List[str], spans: List[Span], pieces: Sequence[Span] = ()) -> List[Finding]:
         policy = self.ruleset.library.policy()
         out = []
         for item in raw:
@@ -149,7 +152,7 @@ class Linter:
             values.setdefault("path", path)
             values.setdefault("path_arg", _shell_quote(path))  # for commands in messages: `git rm --cached {path_arg}`
             message = redact_text(_format(rule.message, values), secrets)
-            snippet = _snippet(source, item.span, secrets, spans, policy) if source is not None else ()
+            snippet = _snippet(source, item.span, secrets, spans, pieces, policy) if source is not None else ()
             plan = item.fix_plan
             if plan is not None and rule.id in self.fix_overrides:
                 plan = plan._replace(applicability=self.fix_overrides[rule.id])
@@ -211,13 +214,14 @@ def _format(template: str, values: Dict[str, str]) -> str:
         return template
 
 
-def _snippet(source: Source, span: Span, secrets: List[str], spans: List[Span], policy) -> Tuple[str, ...]:
+def _snippet(source: Source, span: Span, secrets: List[str], spans: List[Span], pieces: Sequence[Span],
+             policy) -> Tuple[str, ...]:
     last = min(span.end_line, span.line + MAX_SNIPPET_LINES - 1)
-    return tuple(redact_line(source.line_text(n), secrets, policy, _on_line(spans, n))
+    return tuple(redact_line(source.line_text(n), secrets, policy, _on_line(spans, n), _on_line(pieces, n))
                  for n in range(span.line, last + 1))
 
 
-def _on_line(spans: List[Span], line: int) -> List[Tuple[int, int]]:
+def _on_line(spans: Sequence[Span], line: int) -> List[Tuple[int, int]]:
     """0-based [start, end) character ranges of the secret spans on `line`."""
     out = []
     for s in spans:
@@ -226,33 +230,3 @@ def _on_line(spans: List[Span], line: int) -> List[Tuple[int, int]]:
             end = s.end_column - 1 if s.end_line == line else 10**9
             out.append((start, end))
     return out
-
-
-_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
-
-
-def _merge(ranges: Sequence[Tuple[int, int]]) -> List[Tuple[int, int]]:
-    merged: List[List[int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(a, b) for a, b in merged]
-
-
-def redact_line(line: str, secrets: Sequence[str], policy, ranges: Sequence[Tuple[int, int]] = ()) -> str:
-    """Mask what the analyzers saw: by position (a key split by implicit
-    concatenation is two literals on the line), by value, and anything else
-    key-shaped, so a code frame never prints a key even when no rule
-    reported it."""
-    if ranges:
-        chars = list(line)
-        for start, end in _merge(ranges):
-            positions = [i for i in range(max(start, 0), min(end, len(chars))) if chars[i] in _KEY_CHARS]
-            for i in positions[4:-4] if len(positions) > 12 else positions:
-                chars[i] = "*"
-        line = "".join(chars)
-    line = redact_text(line, secrets)
-    shaped = [value for _, _, value, _ in policy.find_shapes(line, list(policy.shapes))]
-    return redact_text(line, shaped) if shaped else line

@@ -9,6 +9,8 @@ secret: only its mask, in the message, and fingerprints of it.
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple, Optional, Tuple
 
+from .redaction import redact_message
+
 SEVERITIES = ("error", "warning", "info")
 APPLICABILITIES = ("safe", "unsafe")
 EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -70,14 +72,25 @@ class Finding(NamedTuple):
         return (self.path, self.span.line, self.span.column, self.rule_id)
 
 
-class Notice(NamedTuple):
-    """Something the user should know that is not a finding: a file that could
-    not be parsed, a skipped binary, a fix that was refused."""
-
+class _NoticeFields(NamedTuple):
     path: str
     message: str
     line: int = 0
     level: str = "warning"  # "info" | "warning" | "error" (errors make the run exit 2)
+
+
+class Notice(_NoticeFields):
+    """Something the user should know that is not a finding: a file that could
+    not be parsed, a skipped binary, a fix that was refused.
+
+    Every notice is redacted as it is made, whatever made it: parsers quote
+    the text they choke on, and a notice reaches every output format, the
+    cache and the editor."""
+
+    __slots__ = ()
+
+    def __new__(cls, path: str, message: str, line: int = 0, level: str = "warning") -> "Notice":
+        return super().__new__(cls, path, redact_message(message), line, level)
 
 
 class FileResult(NamedTuple):

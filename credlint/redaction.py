@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from typing import Iterable, List, Sequence, Tuple
 
 # Anything shaped like an AWS key id or secret key, for text that may quote
 # user input (schema and config errors): mask it without knowing the policy.
@@ -66,3 +66,60 @@ def redact_fragments(text: str, secrets: Iterable[str]) -> str:
     if not secrets:
         return text
     return _FRAGMENT.sub(lambda m: "*" * len(m.group(0)) if any(m.group(0) in s for s in secrets) else m.group(0), text)
+
+
+# A long run of key characters with upper case, lower case and digits: how a
+# secret that no rule knows looks when a parser's message quotes it.
+_RANDOM_RUN = re.compile(r"[A-Za-z0-9/+=]{16,}")
+
+
+def _looks_random(run: str) -> bool:
+    return any(c.isupper() for c in run) and any(c.islower() for c in run) and any(c.isdigit() for c in run)
+
+
+def redact_message(text: str, secrets: Iterable[str] = ()) -> str:
+    """Every notice and error message passes through here before anyone can
+    read it. Parsers quote the source they choke on (`found 'q7Xr...'`, `Did
+    you mean print("...")?`), so besides the secrets a file is known to hold,
+    anything key-shaped and any long random-looking run is masked."""
+    secrets = [s for s in secrets if s]
+    if secrets:
+        text = redact_fragments(redact_text(text, secrets), secrets)
+    text = mask_key_shapes(text)
+    return _RANDOM_RUN.sub(lambda m: mask(m.group(0)) if _looks_random(m.group(0)) else m.group(0), text)
+
+
+# -- code frames -------------------------------------------------------------------------
+
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
+
+
+def _merge(ranges: Sequence[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    merged: List[List[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
+def redact_line(line: str, secrets: Sequence[str], policy, ranges: Sequence[Tuple[int, int]] = (),
+                pieces: Sequence[Tuple[int, int]] = ()) -> str:
+    """Mask what the analyzers saw: by position (`ranges`: a secret written
+    whole keeps four characters at each end; `pieces`: a literal that is only
+    part of a secret, as in `"".join(["q7Xr...", "..."])`, is masked
+    completely), by value, pieces of known secrets, and anything else
+    key-shaped, so a code frame never prints a key even when no rule reported
+    it."""
+    if ranges or pieces:
+        chars = list(line)
+        for whole, spans in ((True, ranges), (False, pieces)):
+            for start, end in _merge(spans):
+                positions = [i for i in range(max(start, 0), min(end, len(chars))) if chars[i] in _KEY_CHARS]
+                for i in positions[4:-4] if whole and len(positions) > 12 else positions:
+                    chars[i] = "*"
+        line = "".join(chars)
+    line = redact_fragments(redact_text(line, secrets), secrets)
+    shaped = [value for _, _, value, _ in policy.find_shapes(line, list(policy.shapes))]
+    return redact_text(line, shaped) if shaped else line

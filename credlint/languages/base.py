@@ -26,6 +26,7 @@ class RawFinding:
     values: Dict[str, str] = field(default_factory=dict)  # message placeholders; never secrets
     fix_plan: Optional[FixPlan] = None
     secret_spans: Tuple[Span, ...] = ()  # where the secrets are written, for masking code frames
+    piece_spans: Tuple[Span, ...] = ()  # literals that are only part of a secret: masked whole
     region: Optional[Span] = None  # the whole call or statement the finding belongs to
 
 

@@ -285,6 +285,7 @@ def _analyze_code(source: Source, rules: Sequence[Tuple[Rule, Compiled]], librar
         start = where[item.span.line - 1]
         mapped = _map_span(source, where, item.span)
         result.findings.append(_relabel(item, mapped, tuple(_map_span(source, where, s) for s in item.secret_spans),
+                                        tuple(_map_span(source, where, s) for s in item.piece_spans),
                                         f"cell {start.cell.number}, line {start.number}"))
         result.secrets.extend(item.secrets)
 
@@ -311,13 +312,15 @@ def _notebook_plan(plan: Optional[FixPlan], span: Span) -> Optional[FixPlan]:
     return FixPlan("notebook", plan.applicability, plan.title, span)
 
 
-def _relabel(item: RawFinding, span: Span, secret_spans: Tuple[Span, ...], place: str) -> RawFinding:
+def _relabel(item: RawFinding, span: Span, secret_spans: Tuple[Span, ...], piece_spans: Tuple[Span, ...],
+             place: str) -> RawFinding:
     rule = item.rule
     rule = rule._replace(message=f"{rule.message} [notebook {{notebook_where}}]")
     values = dict(item.values)
     values["notebook_where"] = place
     return RawFinding(rule=rule, span=span, secrets=item.secrets, material=item.material, values=values,
-                      fix_plan=_notebook_plan(item.fix_plan, span), secret_spans=secret_spans)
+                      fix_plan=_notebook_plan(item.fix_plan, span), secret_spans=secret_spans,
+                      piece_spans=piece_spans)
 
 
 # -- text --------------------------------------------------------------------------------
@@ -367,5 +370,5 @@ def _scan_texts(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
                 label = place
                 if place.startswith("output"):
                     label += ": clear the outputs before committing (jupyter nbconvert --clear-output, nbstripout)"
-                result.findings.append(_relabel(item, span, (span,), label))
+                result.findings.append(_relabel(item, span, (span,), (), label))
                 result.secrets.extend(item.secrets)

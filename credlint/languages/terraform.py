@@ -159,6 +159,14 @@ def _template_end(text: str, pos: int) -> int:
 
 # -- parsing -----------------------------------------------------------------------------
 
+
+def _describe(token: Token) -> str:
+    """A token as an error message may name it: never a string's content."""
+    if token.kind == "punct":
+        return repr(token.text)
+    return {"string": "a string", "heredoc": "a heredoc", "number": "a number"}.get(token.kind, token.kind)
+
+
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -183,7 +191,7 @@ def _body(tokens: List[Token], pos: int, blocks: Tuple[Tuple[str, ...], ...], ou
         if token.kind == "eof" or (token.kind == "punct" and token.text == "}"):
             return pos
         if token.kind != "ident":
-            raise HclError(f"expected an attribute or a block, found {token.text!r}", token.start, text)
+            raise HclError(f"expected an attribute or a block, found {_describe(token)}", token.start, text)
         name = token
         pos += 1
         following = tokens[pos]

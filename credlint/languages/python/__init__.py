@@ -208,7 +208,8 @@ def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> 
         tree = parse(source)
     except SyntaxError as exc:
         where = f"line {exc.lineno}: " if exc.lineno else ""
-        result.notices.append(f"could not parse as Python ({where}{exc.msg}); scanned as text only")
+        result.notices.append(f"could not parse as Python ({where}{_without_suggestion(exc.msg)}); "
+                              "scanned as text only")
         result.unapplied.extend(rule for rule, _ in rules)
         return result
     except (ValueError, RecursionError, MemoryError) as exc:
@@ -217,6 +218,13 @@ def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> 
         return result
     memo = _incremental.memo(source.path) if _incremental is not None else None
     return analyze_tree(tree, source, rules, library, memo)
+
+
+def _without_suggestion(message: str) -> str:
+    """Python 3.9 suggests a fix by quoting the line (`Did you mean
+    print("...")?`): the suggestion is dropped, whatever it quotes."""
+    head, sep, _ = message.partition(" Did you mean ")
+    return head if sep else message
 
 
 def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Iterator, List, Pattern, Tuple
 
 from ...keypolicy import KeyPolicy
+from ...model import Span
 from ...source import Source
 from ..base import RawFinding
-from .names import Candidate, ModuleModel, literal_string
+from .names import Candidate, ModuleModel, literal_pieces, literal_string
 from .values import Resolver
 
 
@@ -48,13 +49,15 @@ def findings_for(rule, match: SecretAssignmentMatch, model: ModuleModel, resolve
             continue
         seen.add(id(node))
         span = source.span_from_ast(node)
+        whole, pieces = literal_spans(source, node)
         out.append(RawFinding(
             rule=rule,
             span=span,
             secrets=(value,),
             material=value,
             values={"context": candidate.context},
-            secret_spans=(span,),
+            secret_spans=whole,
+            piece_spans=pieces,
         ))
     return out
 
@@ -77,8 +80,19 @@ def key_literals(rule, match, model: ModuleModel, policy: KeyPolicy, source: Sou
         if any(_inside(s, span) for s in spans):
             continue  # written whole: the text scan has it
         spans.append(span)
-        found.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value, secret_spans=(span,)))
+        whole, pieces = literal_spans(source, candidate.value)
+        found.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value, secret_spans=whole,
+                                piece_spans=pieces))
     return found
+
+
+def literal_spans(source: Source, node: ast.AST) -> Tuple[Tuple[Span, ...], Tuple[Span, ...]]:
+    """Where a literal value is written: (the literal, when written whole;
+    each piece, when it is folded from several)."""
+    pieces = literal_pieces(node)
+    if not pieces:
+        return (source.span_from_ast(node),), ()
+    return (), tuple(source.span_from_ast(p) for p in pieces)
 
 
 def _inside(inner, outer) -> bool:

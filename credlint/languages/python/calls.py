@@ -9,6 +9,7 @@ from typing import Dict, FrozenSet, List, Optional, Tuple
 from ...model import FixPlan, Span
 from ...source import Source
 from ..base import RawFinding
+from .assignments import literal_spans
 from .names import CallSite, ModuleModel
 from .sdk import CalleeGroup, CalleeIndex
 from .values import ENV_STANDARD, NONE, PLACEHOLDER, RESPONSE, SECRET, Resolver, Value
@@ -224,8 +225,10 @@ def findings_for(rule, match: SdkCallMatch, fix_options: Optional[dict], analyse
             nodes[-1].end_lineno, source.char_column(nodes[-1].end_lineno, nodes[-1].end_col_offset),
         )
         secrets = tuple(a.value.literal for a in counted if a.value.kind == SECRET and a.value.literal)
-        secret_spans = tuple(source.span_from_ast(a.value.literal_node) for a in counted
-                             if a.value.kind == SECRET and a.value.literal_node is not None)
+        written = [literal_spans(source, a.value.literal_node) for a in counted
+                   if a.value.kind == SECRET and a.value.literal_node is not None]
+        secret_spans = tuple(span for whole, _ in written for span in whole)
+        piece_spans = tuple(span for _, pieces in written for span in pieces)
         names = _unique(a.name for a in analysis.arguments)
         origins = _unique(_origin(a.value) for a in counted)
         material = "\0".join(secrets) if secrets else "\0".join(
@@ -238,6 +241,7 @@ def findings_for(rule, match: SdkCallMatch, fix_options: Optional[dict], analyse
             values={"callee": analysis.callee, "arguments": ", ".join(names), "origin": ", ".join(origins)},
             fix_plan=_fix_plan(analysis, counted, fix_options, source),
             secret_spans=secret_spans,
+            piece_spans=piece_spans,
             region=source.span_from_ast(analysis.site.statement or analysis.site.node),
         ))
     return out

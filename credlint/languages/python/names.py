@@ -539,34 +539,155 @@ def _choose(bindings: List[Binding], pos: Optional[Pos]) -> Optional[Binding]:
 
 
 def _long_string(node: ast.AST) -> bool:
-    """Worth remembering as a secret candidate: a literal string, a
-    placeholder-free f-string or a concatenation, long enough to be a key."""
+    """Worth remembering as a secret candidate: a string written with
+    literals only (see literal_string), long enough to be a key."""
     cls = node.__class__
     if cls is ast.Constant:
         value = node.value
         return isinstance(value, str) and len(value) >= MIN_CANDIDATE_LENGTH
-    if cls is ast.JoinedStr or cls is ast.BinOp:
+    if cls is ast.JoinedStr or cls is ast.BinOp or cls is ast.Call:
         text = literal_string(node)
         return text is not None and len(text) >= MIN_CANDIDATE_LENGTH
     return False
 
 
 def literal_string(node: ast.AST) -> Optional[str]:
-    """The value of a string literal, an f-string without placeholders, or a
-    `+` concatenation of those (implicit concatenation is already folded by the
-    parser). None for anything that is not fully literal."""
+    """The value of a string written with literals only: a literal, an
+    f-string whose fields are literals, a `+` concatenation, `"".join([...])`,
+    or `%` / `.format()` filled with literals (implicit concatenation is
+    already folded by the parser). A key split this way is still a key. None
+    for anything that is not fully literal."""
     cls = node.__class__
     if cls is ast.Constant:
         return node.value if isinstance(node.value, str) else None
     if cls is ast.JoinedStr:
         parts = []
         for value in node.values:
-            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            if value.__class__ is ast.FormattedValue:
+                if value.conversion not in (-1, ord("s")) or value.format_spec is not None:
+                    return None
+                value = value.value
+            text = _literal_piece(value)
+            if text is None:
                 return None
-            parts.append(value.value)
+            parts.append(text)
         return "".join(parts)
-    if cls is ast.BinOp and isinstance(node.op, ast.Add):
-        left, right = literal_string(node.left), literal_string(node.right)
-        if left is not None and right is not None:
-            return left + right
+    if cls is ast.BinOp:
+        if node.op.__class__ is ast.Add:
+            left, right = literal_string(node.left), literal_string(node.right)
+            if left is not None and right is not None:
+                return left + right
+        elif node.op.__class__ is ast.Mod:
+            return _percent(node)
+        return None
+    if cls is ast.Call and node.func.__class__ is ast.Attribute and not node.keywords:
+        attr = node.func.attr
+        if attr == "join" and len(node.args) == 1 and node.args[0].__class__ in (ast.List, ast.Tuple):
+            separator = literal_string(node.func.value)
+            items = [literal_string(item) for item in node.args[0].elts]
+            if separator is not None and None not in items:
+                return separator.join(items)  # type: ignore[arg-type]
+        elif attr == "format":
+            return _format(node)
     return None
+
+
+def _literal_piece(node: ast.AST) -> Optional[str]:
+    if node.__class__ is ast.Constant and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return str(node.value)
+    return literal_string(node)
+
+
+_PERCENT = None
+_BRACES = None
+
+
+def _percent(node: ast.BinOp) -> Optional[str]:
+    """`"q7Xr...%s" % "..."`: only `%s` and `%%`, filled with literals."""
+    global _PERCENT
+    template = literal_string(node.left)
+    if template is None:
+        return None
+    right = node.right
+    args = right.elts if right.__class__ is ast.Tuple else [right]
+    values = [_literal_piece(a) for a in args]
+    if None in values:
+        return None
+    if _PERCENT is None:
+        import re
+
+        _PERCENT = re.compile(r"%(.)", re.S)
+    pieces = iter(values)
+    out, failed = [], False
+
+    def fill(m) -> str:
+        nonlocal failed
+        if m.group(1) == "%":
+            return "%"
+        value = next(pieces, None) if m.group(1) == "s" else None
+        if value is None:
+            failed = True
+            return ""
+        return value
+
+    out = _PERCENT.sub(fill, template)
+    if failed or next(pieces, None) is not None:
+        return None
+    return out
+
+
+def _format(node: ast.Call) -> Optional[str]:
+    """`"{}{}".format("q7Xr...", "...")`: empty or numbered fields, literal arguments."""
+    global _BRACES
+    template = literal_string(node.func.value)
+    if template is None:
+        return None
+    values = [_literal_piece(a) for a in node.args]
+    if None in values:
+        return None
+    if _BRACES is None:
+        import re
+
+        _BRACES = re.compile(r"\{\{|\}\}|\{(\d*)\}|[{}]")
+    counter = iter(range(len(values)))
+    failed = False
+
+    def fill(m) -> str:
+        nonlocal failed
+        text = m.group(0)
+        if text in ("{{", "}}"):
+            return text[0]
+        if m.group(1) is None:
+            failed = True  # `{name}`, `{0:>8}` or a lone brace
+            return ""
+        index = int(m.group(1)) if m.group(1) else next(counter, len(values))
+        if index >= len(values):
+            failed = True
+            return ""
+        return values[index]  # type: ignore[return-value]
+
+    out = _BRACES.sub(fill, template)
+    return None if failed else out
+
+
+def literal_pieces(node: ast.AST) -> List[ast.AST]:
+    """The literals a folded string is written with, when there is more than
+    one (`"".join(["q7Xr...", "..."])`): each holds only part of the value.
+    An f-string counts as one piece (before Python 3.12 its parts carry the
+    f-string's own position)."""
+    if node.__class__ in (ast.Constant, ast.JoinedStr):
+        return []
+    out: List[ast.AST] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        cls = item.__class__
+        if cls in (ast.Constant, ast.JoinedStr):
+            out.append(item)
+        elif cls is ast.BinOp:
+            stack += [item.right, item.left]
+        elif cls in (ast.List, ast.Tuple):
+            stack += reversed(item.elts)
+        elif cls is ast.Call:
+            stack += list(reversed(item.args)) + [item.func.value]
+    return out

@@ -1,0 +1,177 @@
+"""No output holds a secret or a readable piece of one: not a finding, a code
+frame, a diff, a notice, an error message or the cache (issue "Hardening",
+items 1-3)."""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from credlint.model import Notice
+from credlint.redaction import mask, redact_line, redact_message
+
+from conftest import KEY_ID, SECRET, run_cli
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+
+
+def pieces(secret: str, size: int = 8):
+    """Every `size`-character piece of the secret: none may be printed."""
+    return {secret[i:i + size] for i in range(len(secret) - size + 1)}
+
+
+def assert_no_piece(text: str, secret: str = SECRET) -> None:
+    leaked = sorted(p for p in pieces(secret) if p in text)
+    assert not leaked, f"pieces of the secret are printed: {leaked[:3]}"
+
+
+def everything_printed(tmp_path, name: str, extra=()) -> str:
+    """stdout and stderr of every format, a --diff, and the cache files."""
+    cache = tmp_path / "cache"
+    out = []
+    for fmt in FORMATS:
+        proc = run_cli("--cache-dir", str(cache), "--format", fmt, *extra, name, cwd=str(tmp_path))
+        out.append(proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace"))
+    proc = run_cli("--no-cache", "--diff", "--unsafe-fixes", *extra, name, cwd=str(tmp_path))
+    out.append(proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace"))
+    for path in glob.glob(str(cache / "**" / "*"), recursive=True):
+        if os.path.isfile(path):
+            with open(path, "rb") as handle:
+                out.append(handle.read().decode("utf-8", "replace"))
+    return "\n".join(out)
+
+
+# -- 1. a parser's notice quotes the secret ------------------------------------------------
+
+
+def test_terraform_parse_error_does_not_quote_the_secret(tmp_path):
+    (tmp_path / "b.tf").write_text(f'locals {{\n  "{SECRET}"\n  access_key = "x"\n}}\n')
+    printed = everything_printed(tmp_path, "b.tf")
+    assert "could not parse as Terraform" in printed  # the notice is still there, and says where
+    assert "line 2" in printed
+    assert_no_piece(printed)
+
+
+# -- 2. the same path, through Python's own messages ---------------------------------------
+
+
+def test_python_syntax_error_messages_are_redacted(tmp_path, monkeypatch):
+    """Python 3.9 answers `print "S"` with `Did you mean print("S")?`. Whatever
+    the interpreter says, the notice is masked on its way out."""
+    from credlint.api import Project
+    from credlint.languages import python
+    from credlint.settings import Settings
+
+    def parse_as_39(source):
+        raise SyntaxError(f'Missing parentheses in call to \'print\'. Did you mean print("{SECRET}")?',
+                          (source.path, 2, 1, "", 2, 1))
+
+    monkeypatch.setattr(python, "parse", parse_as_39)
+    code = f'import boto3\nprint "{SECRET}"\nboto3.client("s3", aws_secret_access_key=x)\n'
+    result = Project(Settings(root=str(tmp_path))).lint_source(str(tmp_path / "p.py"), code.encode())
+    messages = " ".join(n.message for n in result.notices)
+    assert "could not parse as Python (line 2" in messages
+    assert_no_piece(messages)
+
+
+@pytest.mark.skipif(shutil.which("python3.9") is None, reason="needs a Python 3.9 interpreter")
+def test_python39_print_statement_notice_is_masked(tmp_path):
+    """The reproduction itself, on a real 3.9 interpreter when the machine has one."""
+    import sys
+
+    (tmp_path / "p.py").write_text(f'import boto3\nprint "{SECRET}"\nboto3.client("s3", aws_secret_access_key=x)\n')
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    probe = subprocess.run(["python3.9", "-c", "import libcst, yaml, pathspec, detect_secrets"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("python3.9 lacks credlint's dependencies")
+    proc = subprocess.run(["python3.9", "-m", "credlint", "--no-cache", "p.py"], cwd=str(tmp_path),
+                          capture_output=True, env=dict(os.environ, PYTHONPATH=root))
+    assert b"could not parse as Python" in proc.stderr, (sys.version, proc.stderr)
+    assert_no_piece(proc.stderr.decode())
+
+
+def test_every_notice_is_masked_when_it_is_made():
+    """One choke point: a notice built anywhere (an analyzer, a fixer, the
+    cache) never holds a key-shaped value or a long random-looking run."""
+    notice = Notice("x.tf", f"found '{SECRET}' and {KEY_ID} and 'Zq8vR2mK5pLwe7Tq1'")
+    assert_no_piece(notice.message)
+    assert KEY_ID not in notice.message
+    assert "Zq8vR2mK5pLwe7Tq1" not in notice.message
+    assert notice.message.startswith("found 'q7Xr")  # still recognisable: the usual mask
+    plain = Notice("x.py", "could not parse as Python (line 3: invalid syntax); scanned as text only")
+    assert plain.message == "could not parse as Python (line 3: invalid syntax); scanned as text only"
+
+
+def test_python_suggestions_that_quote_the_line_are_dropped(tmp_path, monkeypatch):
+    """The suggestion quotes source whatever it holds (a short MinIO secret
+    with punctuation is neither key-shaped nor random-looking): it is dropped."""
+    from credlint.api import Project
+    from credlint.languages import python
+    from credlint.settings import Settings
+
+    def parse_as_39(source):
+        raise SyntaxError("Missing parentheses in call to 'print'. Did you mean print(\"Zq8#vR2!mK5pL\")?",
+                          (source.path, 2, 1, "", 2, 1))
+
+    monkeypatch.setattr(python, "parse", parse_as_39)
+    code = 'import boto3\nprint "Zq8#vR2!mK5pL"\nboto3.client("s3", aws_secret_access_key=x)\n'
+    result = Project(Settings(root=str(tmp_path))).lint_source(str(tmp_path / "m.py"), code.encode())
+    (notice,) = result.notices
+    assert notice.message == ("could not parse as Python (line 2: Missing parentheses in call to 'print'.); "
+                              "scanned as text only")
+
+
+# -- 3. a secret split into literals ----------------------------------------------------------
+
+HALF_A, HALF_B = SECRET[:20], SECRET[20:]
+SPLITS = {
+    "join": f'"".join(["{HALF_A}", "{HALF_B}"])',
+    "fstring": f"f\"{HALF_A}{{''}}{HALF_B}\"",
+    "percent": f'"{HALF_A}%s" % "{HALF_B}"',
+    "format": f'"{HALF_A}{{}}".format("{HALF_B}")',
+    "plus": f'"{HALF_A}" + "{HALF_B}"',
+}
+
+
+@pytest.mark.parametrize("how", sorted(SPLITS))
+def test_a_secret_split_into_literals_is_found_and_never_printed_in_halves(tmp_path, how):
+    (tmp_path / "c.py").write_text(
+        "import boto3\n\n"
+        f's3 = boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key={SPLITS[how]})\n'
+    )
+    proc = run_cli("--no-cache", "--format", "json", "c.py", cwd=str(tmp_path))
+    assert b'"CL101"' in proc.stdout  # folded: the secret is a hardcoded literal
+    printed = everything_printed(tmp_path, "c.py")
+    assert_no_piece(printed)
+    assert "-s3 = boto3.client(" in printed and '+s3 = boto3.client("s3")' in printed  # the diff is shown
+
+
+def test_secret_assignment_split_by_join_is_reported_masked(tmp_path):
+    (tmp_path / "settings.py").write_text(
+        f'AWS_SECRET_ACCESS_KEY = "".join(["{HALF_A}", "{HALF_B}"])\n')
+    proc = run_cli("--no-cache", "settings.py", cwd=str(tmp_path))
+    assert proc.returncode == 1 and b"CL202" in proc.stdout
+    assert_no_piece(proc.stdout.decode() + proc.stderr.decode())
+
+
+# -- the helpers themselves --------------------------------------------------------------------
+
+
+def test_redact_line_masks_pieces_completely_and_whole_literals_but_their_ends(ruleset):
+    policy = ruleset.library.policy()
+    line = f'k = "".join(["{HALF_A}", "{HALF_B}"])'
+    a = line.index(HALF_A)
+    b = line.index(HALF_B)
+    masked = redact_line(line, [], policy, pieces=[(a, a + 20), (b, b + 20)])
+    assert masked == 'k = "".join(["' + "*" * 20 + '", "' + "*" * 20 + '"])'
+    whole = f'k = "{SECRET}"'
+    assert redact_line(whole, [], policy, ranges=[(5, 45)]) == f'k = "{mask(SECRET)}"'
+
+
+def test_redact_message_masks_known_secrets_pieces_and_shapes():
+    assert redact_message(f"value {HALF_A}...", [SECRET]) == "value " + "*" * 20 + "..."
+    assert redact_message("could not parse (line 2: expected '}')") == "could not parse (line 2: expected '}')"
+    assert redact_message("path src/app/settings_production.py") == "path src/app/settings_production.py"
