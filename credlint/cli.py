@@ -43,13 +43,15 @@ def _report_error(exc: Exception) -> int:
     from .ruleset import RuleError
     from .yamlsource import YamlError
 
+    from .redaction import redact_message
+
     if isinstance(exc, RuleError):
         for error in exc.errors:
-            print(f"{error}", file=sys.stderr)
+            print(redact_message(f"{error}"), file=sys.stderr)
         print(f"credlint: {len(exc.errors)} problem(s) in rule files; fix them and run again", file=sys.stderr)
         return EXIT_ERROR
     if isinstance(exc, (UsageError, YamlError)):
-        print(f"credlint: error: {exc}", file=sys.stderr)
+        print(redact_message(f"credlint: error: {exc}"), file=sys.stderr)
         return EXIT_ERROR
     if os.environ.get("CREDLINT_DEBUG"):
         raise exc

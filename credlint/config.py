@@ -19,7 +19,7 @@ import re
 import sys
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
-from .redaction import mask_key_shapes
+from .redaction import mask_key_shapes, redact_message
 
 
 CONFIG_NAMES = (".credlint.toml", "pyproject.toml")
@@ -147,7 +147,7 @@ def load_config(path: Optional[str], fallback_dir: str = ".") -> Config:
 
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(KEYS)}"
-            raise ConfigError(f"{where}: {prefix}unknown key {key!r}{hint}")
+            raise ConfigError(f"{where}: {prefix}unknown key {_show_key(key)}{hint}")
         check, expected = KEYS[key]
         if not check(value):
             raise ConfigError(f"{where}: {prefix}{key}: expected {expected}, got {_show(value)}")
@@ -162,3 +162,15 @@ def _line_of(text: str, key: str) -> int:
 def _show(value: Any) -> str:
     text = mask_key_shapes(repr(value))
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_SETTING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,39}")
+
+
+def _show_key(key: str) -> str:
+    """An unknown key is named when it looks like a setting name (a typo to
+    correct); anything else may be a value pasted in the wrong place."""
+    shown = redact_message(repr(key))
+    if _SETTING_NAME.fullmatch(key) and shown == repr(key):
+        return shown
+    return "(not shown: it does not look like a setting name)"

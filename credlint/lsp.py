@@ -34,6 +34,7 @@ from pygls.uris import to_fs_path, uri_scheme
 from . import __version__
 from .discovery import git_root
 from .model import Finding, Span
+from .redaction import redact_message
 
 SOURCE = "credlint"
 FIX_ALL_KIND = "source.fixAll.credlint"
@@ -247,13 +248,13 @@ class CredlintServer(LanguageServer):
 
     def log(self, kind: types.MessageType, message: str) -> None:
         try:
-            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+            self.window_log_message(types.LogMessageParams(type=kind, message=redact_message(message)))
         except Exception:  # the client is gone
             pass
 
     def show(self, kind: types.MessageType, message: str) -> None:
         try:
-            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+            self.window_show_message(types.ShowMessageParams(type=kind, message=redact_message(message)))
         except Exception:
             pass
 

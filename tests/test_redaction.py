@@ -175,3 +175,29 @@ def test_redact_message_masks_known_secrets_pieces_and_shapes():
     assert redact_message(f"value {HALF_A}...", [SECRET]) == "value " + "*" * 20 + "..."
     assert redact_message("could not parse (line 2: expected '}')") == "could not parse (line 2: expected '}')"
     assert redact_message("path src/app/settings_production.py") == "path src/app/settings_production.py"
+
+
+# -- error messages ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [SECRET, "Zq8vR2!mK5pLwe-pasted-value"])
+def test_an_unknown_config_key_that_is_not_a_setting_name_is_not_echoed(tmp_path, key):
+    (tmp_path / "pyproject.toml").write_text(f'[tool.credlint]\n"{key}" = 1\n')
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = run_cli("--no-cache", "a.py", cwd=str(tmp_path))
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "pyproject.toml:2: [tool.credlint] unknown key" in err
+    assert_no_piece(err, key)
+
+
+def test_a_mistyped_setting_is_still_named_with_a_suggestion(tmp_path):
+    (tmp_path / ".credlint.toml").write_text('exlude = ["x"]\n')
+    (tmp_path / "a.py").write_text("x = 1\n")
+    proc = run_cli("--no-cache", "a.py", cwd=str(tmp_path))
+    assert "unknown key 'exlude' (did you mean 'exclude'?)" in proc.stderr.decode()
+
+
+def test_usage_errors_are_masked_on_their_way_to_stderr(tmp_path):
+    proc = run_cli("--no-cache", "--select", SECRET, ".", cwd=str(tmp_path))
+    assert proc.returncode == 2 and "unknown rule" in proc.stderr.decode()
+    assert_no_piece(proc.stderr.decode())
