@@ -3,15 +3,24 @@ its match blocks. Every problem is a YamlError at the offending line."""
 from __future__ import annotations
 
 import json
+import os
 from typing import Dict, List, Tuple
 
 from . import languages
 from .languages.base import CompileContext
 from .library import Library
-from .model import Rule
+from .model import Docs, Example, Rule
 from .prefilter import Clause, simplify
 from .redaction import mask_key_shapes
 from .yamlsource import Located, YamlError
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def schema_path() -> str:
+    return os.path.join(_HERE, "schemas", "rule.schema.json")
+
+
 
 # -- validation ------------------------------------------------------------------
 
@@ -22,8 +31,6 @@ def validate_against_schema(doc: Located) -> List[YamlError]:
         import jsonschema
     except ImportError:  # pragma: no cover - jsonschema is a dependency
         return []
-    from .ruleset import schema_path
-
     with open(schema_path(), encoding="utf-8") as handle:
         schema = json.load(handle)
     validator = jsonschema.Draft202012Validator(schema)
@@ -112,8 +119,6 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
         if file_type not in blocks:
             raise doc.error(path, f"a fix for {file_type!r} needs a match block for it")
         languages.analyzer(file_type).compile_fix(options, CompileContext(library, doc, path))
-    from .ruleset import build_rule, example_lines
-
     return build_rule(data, doc.file, triggers, example_lines(doc)), blocks
 
 
@@ -122,3 +127,54 @@ def compile_block(doc: Located, library: Library, file_type: str, kind: str, opt
     return analyzer.compile_match(kind, options or {}, CompileContext(library, doc, ("match", file_type, kind)))
 
 
+# -- building ---------------------------------------------------------------------
+
+
+def example_lines(doc: Located) -> Dict[str, List[int]]:
+    examples = doc.data.get("examples") or {}
+    return {which: [doc.line(("examples", which, i)) for i in range(len(examples.get(which) or ()))]
+            for which in ("valid", "invalid")}
+
+
+def build_rule(data: dict, file: str, triggers: Dict[str, Tuple[Clause, ...]],
+               lines: Dict[str, List[int]]) -> Rule:
+    """The Rule of a checked rule file. Match and fix blocks stay as written;
+    the analyzers compile them on first use."""
+    docs = data["docs"]
+    examples = data.get("examples") or {}
+
+    def make(which: str) -> Tuple[Example, ...]:
+        items = examples.get(which) or ()
+        numbers = lines.get(which) or [0] * len(items)
+        return tuple(Example(
+            code=item.get("code", ""),
+            lines=tuple(item.get("lines", ())),
+            filename=item.get("filename", ""),
+            fixed=item.get("fixed"),
+            source_line=number,
+        ) for item, number in zip(items, numbers))
+
+    return Rule(
+        id=str(data["id"]),
+        name=str(data["name"]),
+        severity=data["severity"],
+        message=str(data["message"]),
+        docs=Docs(
+            summary=docs.get("summary", ""),
+            what=docs.get("what", ""),
+            why=docs.get("why", ""),
+            example=docs.get("example", ""),
+            use_instead=docs.get("use_instead", ""),
+            fix_safety=docs.get("fix_safety", ""),
+            references=tuple(docs.get("references", ())),
+        ),
+        match={ft: {"kind": kind, "options": options or {}}
+               for ft, block in data["match"].items() for kind, options in block.items()},
+        fix=dict(data.get("fix") or {}),
+        triggers=triggers,
+        supersedes=tuple(data.get("supersedes", ())),
+        examples_valid=make("valid"),
+        examples_invalid=make("invalid"),
+        source=file,
+        tags=tuple(data.get("tags", ())),
+    )

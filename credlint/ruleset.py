@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import signing
 from .library import Library
-from .model import Docs, Example, Rule
+from .model import Rule
 from .prefilter import Clause
 from .yamlsource import Located, YamlError
 
@@ -49,10 +49,6 @@ def builtin_rules_dir() -> str:
     except (ModuleNotFoundError, TypeError):
         pass
     raise RuntimeError("credlint's built-in rules are missing: reinstall credlint")
-
-
-def schema_path() -> str:
-    return os.path.join(_HERE, "schemas", "rule.schema.json")
 
 
 class RuleSet:
@@ -149,7 +145,7 @@ def _index_path(key: str) -> Optional[str]:
 
 
 def _full_load(files, library: Library, key: str):
-    from .rulefile import compile_rule, validate_against_schema
+    from .rulefile import compile_rule, example_lines, validate_against_schema
     from .yamlsource import load
 
     errors: List[YamlError] = []
@@ -198,6 +194,8 @@ def _full_load(files, library: Library, key: str):
 
 
 def _from_index(path: str, library: Library, key: str) -> Optional[RuleSet]:
+    from .rulefile import build_rule
+
     document = signing.load(path)
     if not isinstance(document, dict) or document.get("key") != key:
         return None
@@ -212,56 +210,6 @@ def _from_index(path: str, library: Library, key: str) -> Optional[RuleSet]:
         return None  # an index from another version: rebuild it
     rules.sort(key=lambda r: r.id)
     return RuleSet(rules, library, key)
-
-
-def example_lines(doc: Located) -> Dict[str, List[int]]:
-    examples = doc.data.get("examples") or {}
-    return {which: [doc.line(("examples", which, i)) for i in range(len(examples.get(which) or ()))]
-            for which in ("valid", "invalid")}
-
-
-def build_rule(data: dict, file: str, triggers: Dict[str, Tuple[Clause, ...]],
-               lines: Dict[str, List[int]]) -> Rule:
-    """The Rule of a checked rule file. Match and fix blocks stay as written;
-    the analyzers compile them on first use."""
-    docs = data["docs"]
-    examples = data.get("examples") or {}
-
-    def make(which: str) -> Tuple[Example, ...]:
-        items = examples.get(which) or ()
-        numbers = lines.get(which) or [0] * len(items)
-        return tuple(Example(
-            code=item.get("code", ""),
-            lines=tuple(item.get("lines", ())),
-            filename=item.get("filename", ""),
-            fixed=item.get("fixed"),
-            source_line=number,
-        ) for item, number in zip(items, numbers))
-
-    return Rule(
-        id=str(data["id"]),
-        name=str(data["name"]),
-        severity=data["severity"],
-        message=str(data["message"]),
-        docs=Docs(
-            summary=docs.get("summary", ""),
-            what=docs.get("what", ""),
-            why=docs.get("why", ""),
-            example=docs.get("example", ""),
-            use_instead=docs.get("use_instead", ""),
-            fix_safety=docs.get("fix_safety", ""),
-            references=tuple(docs.get("references", ())),
-        ),
-        match={ft: {"kind": kind, "options": options or {}}
-               for ft, block in data["match"].items() for kind, options in block.items()},
-        fix=dict(data.get("fix") or {}),
-        triggers=triggers,
-        supersedes=tuple(data.get("supersedes", ())),
-        examples_valid=make("valid"),
-        examples_invalid=make("invalid"),
-        source=file,
-        tags=tuple(data.get("tags", ())),
-    )
 
 
 def _clause_to_json(clause: Clause) -> dict:

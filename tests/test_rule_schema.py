@@ -9,7 +9,8 @@ import textwrap
 import jsonschema
 import pytest
 
-from credlint.ruleset import RuleError, builtin_rules_dir, load_rules, schema_path
+from credlint.rulefile import schema_path
+from credlint.ruleset import RuleError, builtin_rules_dir, load_rules
 from credlint.yamlsource import load
 
 from conftest import run_cli
