@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional, Tuple
 from . import __version__, signing
 from .model import FileResult, Finding, FixPlan, Notice, Span
 
-FORMAT = 3
+FORMAT = 4
 RACY_WINDOW_NS = 2_000_000_000
 
 
@@ -124,7 +124,7 @@ def result_to_json(r: FileResult) -> Dict[str, Any]:
     if r.skipped:
         out["s"] = 1
     if r.notices:
-        out["n"] = [[n.message, n.line, n.level] for n in r.notices]
+        out["n"] = [[n.message, n.line, n.level, n.kind] for n in r.notices]
     if r.findings:
         out["f"] = [_finding_to_json(f) for f in r.findings]
     return out
@@ -149,6 +149,6 @@ def result_from_json(d: Dict[str, Any]) -> FileResult:
                                                        tuple(plan[4]), tuple(plan[5])),
             region=None if region is None else Span(*region),
         ))
-    notices = tuple(Notice(path, message, line, level) for message, line, level in d.get("n", ()))
+    notices = tuple(Notice(path, *notice) for notice in d.get("n", ()))
     return FileResult(path, tuple(findings), notices, d.get("t", ""), bool(d.get("s")))
 

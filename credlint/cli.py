@@ -5,7 +5,8 @@
     credlint explain RULE                   a rule's documentation
     credlint lsp                            the language server (stdio)
 
-Exit codes: 0 no findings, 1 findings, 2 usage, config or internal error.
+Exit codes: 0 no findings, 1 findings, 2 usage or config error or a path not
+checked, 3 internal error (api.py has the whole policy).
 """
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ import sys
 from typing import List, Optional, Sequence
 
 from . import __version__
+from .api import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 
 COMMANDS = ("check", "rules", "explain", "lsp")
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -61,7 +61,7 @@ def _report_error(exc: Exception) -> int:
     print(f"credlint: internal error: {type(exc).__name__} at {os.path.basename(frame.filename)}:{frame.lineno}. "
           "Run again with CREDLINT_DEBUG=1 for details and report it at "
           "https://github.com/credlint/credlint/issues", file=sys.stderr)
-    return EXIT_ERROR
+    return EXIT_INTERNAL
 
 
 # -- parser ----------------------------------------------------------------------
@@ -203,7 +203,7 @@ def overrides_from_args(args: argparse.Namespace):
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from .api import UsageError, Workspace
+    from .api import Buffer, Request, UsageError, Workspace, run
     from .report import ReportContext, renderer
 
     paths = args.paths or ["."]
@@ -214,67 +214,37 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError("reading stdin needs --stdin-filename PATH, to know which rules apply")
     if args.config and not os.path.isfile(args.config):
         raise UsageError(f"--config {args.config}: no such file")
-    fixing = args.fix or args.diff
-    if args.staged and (fixing or args.paths or args.files_from):
+    if args.staged and (args.fix or args.paths or args.files_from):
         raise UsageError("--staged lints the index as it is: it takes no paths and cannot be combined with "
-                         "--fix, --diff or --files-from")
+                         "--fix or --files-from (--diff shows what --fix would change)")
     if args.files_from:
         paths = _read_path_list(args.files_from) + list(args.paths)
         if not paths:
             raise UsageError(f"--files-from {args.files_from}: no paths")
         stdin = False
-    allowed = ("safe", "unsafe") if args.unsafe_fixes else ("safe",)
-    workspace = Workspace(overrides_from_args(args), config_file=args.config, isolated=args.isolated)
-    fixed_files = []
-    sources = {}  # path -> bytes, for attaching fix edits to machine reports
-    if stdin:
-        project = workspace.project_for(args.stdin_filename)
-        data = sys.stdin.buffer.read()
-        if args.force_exclude and workspace.excluded(args.stdin_filename):
-            results = []
-            if args.fix:
-                sys.stdout.buffer.write(data)  # an editor expects its buffer back
-        elif fixing:
-            outcome = project.fix_source(args.stdin_filename, data, allowed)
-            results, fixed_files = [outcome.result], [outcome]
-            sources[args.stdin_filename] = outcome.after
-        else:
-            results = [project.lint_source(args.stdin_filename, data)]
-            sources[args.stdin_filename] = data
-    elif args.staged:
-        from .staged import GitError, staged_files
-
-        try:
-            staged = list(staged_files("."))
-        except GitError as exc:
-            raise UsageError(str(exc)) from None
-        project = workspace.project_for(".")
-        results = []
-        for absolute, data in staged:
-            shown = os.path.relpath(absolute)
-            if workspace.excluded(absolute):
-                continue
-            results.append(workspace.lint_source(shown, data))
-    else:
-        project = workspace.project_for(paths[0])
-        if fixing:
-            run, fixed_files = workspace.fix_paths(paths, allowed, write=args.fix and not args.diff, jobs=args.jobs)
-        else:
-            run = workspace.lint_paths(paths, on_file=_progress(args), jobs=args.jobs)
-        results = run.files
-
-    ctx = ReportContext(
-        rules={r.id: r for r in project.ruleset.rules},
-        color=_use_color(args.color, sys.stdout),
-        show_source=args.show_source and not args.quiet,
-        tool_version=__version__,
-        root=project.settings.root,
-        unsafe_fixes=args.unsafe_fixes,
-        fixed={f.path: f.applied for f in fixed_files if f.changed} if args.fix else {},
-        quiet=args.quiet,
+    fixing = args.fix or args.diff
+    data = sys.stdin.buffer.read() if stdin else b""
+    request = Request(
+        paths=() if stdin or args.staged else tuple(paths),
+        buffer=Buffer(args.stdin_filename, data) if stdin else None,
+        staged=args.staged,
+        fix=(("safe", "unsafe") if args.unsafe_fixes else ("safe",)) if fixing else (),
+        write=args.fix and not args.diff and not stdin,
+        diff=args.diff,
+        edits=args.format in MACHINE_FORMATS,
+        baseline=None if args.write_baseline else args.baseline,
+        jobs=args.jobs,
     )
+    workspace = Workspace(overrides_from_args(args), config_file=args.config, isolated=args.isolated)
+    response = run(request, workspace, on_file=_progress(args) if not stdin else None)
+    results = response.results
+
+    if stdin and args.fix:  # an editor expects its buffer back on stdout, fixed or as it was
+        fixed = response.files[0].fixed if response.files else None
+        sys.stdout.buffer.write(fixed if fixed is not None else data)
+        sys.stdout.flush()
     if args.diff:
-        return _print_diffs(fixed_files, results, args, project.ruleset.library.policy())
+        return _print_diffs(response, args)
     if args.write_baseline:
         from .baseline import BaselineError, write
 
@@ -285,35 +255,28 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {args.write_baseline}.")
         _print_notices(results, args)
         return EXIT_CLEAN
-    if args.baseline:
-        from .baseline import BaselineError, filter_new, load
-
-        try:
-            results = filter_new(results, load(args.baseline))
-        except BaselineError as exc:
-            raise UsageError(str(exc)) from None
-    if args.format in MACHINE_FORMATS:
-        results = _with_fix_edits(workspace, results, sources)
+    ctx = ReportContext(
+        rules=dict(response.rules),
+        color=_use_color(args.color, sys.stdout),
+        show_source=args.show_source and not args.quiet,
+        tool_version=__version__,
+        root=response.root,
+        unsafe_fixes=args.unsafe_fixes,
+        fixed={f.result.path: f.applied for f in response.files if f.applied} if args.fix else {},
+        quiet=args.quiet,
+    )
     report = renderer(args.format)(results, ctx)
     out = sys.stderr if stdin and args.fix else sys.stdout  # stdout carries the fixed source
-    if stdin and args.fix:
-        sys.stdout.buffer.write(fixed_files[0].after if fixed_files else b"")
-        sys.stdout.flush()
     if args.output:
         _write_report(args.output, report)
         if not args.quiet:
             from .report.text import summary
 
             print(summary(results, ctx), file=out)
-    elif args.format in ("text", "github") and args.quiet:
-        lines = [line for line in report.splitlines()
-                 if line and not line.startswith(("Found", "No problems", "[*]", "Fixed", "  = fix"))]
-        if lines:
-            print("\n".join(lines), file=out)
-    else:
+    elif report:
         out.write(report)
     _print_notices(results, args)
-    return _exit_code(results, args, project.settings.fail_on)
+    return response.exit_code(args.exit_zero)
 
 
 MACHINE_FORMATS = ("json", "sarif")
@@ -335,37 +298,17 @@ def _read_path_list(name: str) -> List[str]:
     return [p.rstrip("\r") for p in text.split(separator) if p.strip()]
 
 
-def _with_fix_edits(workspace, results, sources):
-    """Machine formats carry each fix's edits; computing them needs the source
-    (and libcst), so only files with fixable findings are read again."""
-    out = []
-    for result in results:
-        if any(f.fix_plan is not None for f in result.findings):
-            data = sources.get(result.path)
-            if data is None:
-                try:
-                    with open(result.path, "rb") as handle:
-                        data = handle.read()
-                except OSError:
-                    data = None
-            if data is not None:
-                result = workspace.project_for(result.path).attach_fixes(result, data)
-        out.append(result)
-    return out
-
-
-def _print_diffs(fixed_files, results, args, policy) -> int:
-    changed = [f for f in fixed_files if f.changed]
+def _print_diffs(response, args) -> int:
+    changed = [f for f in response.files if f.diff]
     for f in changed:
-        sys.stdout.write(f.diff(policy))
+        sys.stdout.write(f.diff)
+    sys.stdout.flush()
     count = sum(f.applied for f in changed)
     if not args.quiet:
         print(f"Would fix {count} problem{'s' if count != 1 else ''} in {len(changed)} "
               f"file{'s' if len(changed) != 1 else ''}.", file=sys.stderr)
-    _print_notices(results, args)
-    if any(n.level == "error" for r in results for n in r.notices):
-        return EXIT_ERROR
-    return EXIT_FINDINGS if changed else EXIT_CLEAN
+    _print_notices(response.results, args)
+    return response.exit_code(args.exit_zero)
 
 
 def _progress(args):
@@ -419,20 +362,6 @@ def _print_notices(results, args) -> None:
             print(f"{where}: {notice.level}: {notice.message}", file=sys.stderr)
 
 
-def _exit_code(results, args, fail_on: str) -> int:
-    if any(n.level == "error" for r in results for n in r.notices):
-        return EXIT_ERROR
-    if args.exit_zero:
-        return EXIT_CLEAN
-    if args.report_unused_ignores and any(n.message.startswith("unused `credlint: ignore")
-                                          for r in results for n in r.notices):
-        return EXIT_FINDINGS
-    threshold = SEVERITY_ORDER[fail_on]
-    if any(SEVERITY_ORDER[f.severity] >= threshold for r in results for f in r.findings):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
-
-
 # -- rules / explain -----------------------------------------------------------------
 
 
@@ -464,14 +393,16 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def _validate_rule_files(files: Sequence[str]) -> int:
-    """Each file is checked the way `extra-rules` loads it: against the JSON
-    Schema, then compiled (regexes, callee sets, shapes), against the built-in
-    rules for duplicate ids."""
+    """Each file is checked the way `extra-rules` loads it (against the JSON
+    Schema, then compiled: regexes, callee sets, shapes; against the built-in
+    rules for duplicate ids), then its examples are run (ruletest.py). A
+    built-in rule file is checked in place of itself, not as its duplicate."""
     import shutil
     import tempfile
 
     from .api import UsageError
     from .ruleset import RuleError, load_rules
+    from .ruletest import check_rule
 
     problems = 0
     for name in files:
@@ -481,42 +412,20 @@ def _validate_rule_files(files: Sequence[str]) -> int:
             copy = os.path.join(directory, os.path.basename(name))
             shutil.copy(name, copy)
             try:
-                ruleset = load_rules([directory], use_index=False)
+                ruleset = load_rules([directory], use_index=False, instead_of=name)
             except RuleError as exc:
                 for error in exc.errors:
                     where = name if error.file == copy else error.file
                     print(f"{where}:{error.line}: {error.message}")
                     problems += 1
                 continue
-            failures = _check_examples(ruleset, copy, directory)
-        for line, message in failures:
-            print(f"{name}:{line}: {message}")
+            failures = [f for rule in ruleset.rules if rule.source == copy for f in check_rule(rule, ruleset)]
+        for failure in failures:
+            print(f"{name}:{failure.line}: {failure.message}")
         problems += len(failures)
         if not failures:
             print(f"{name}: ok")
     return EXIT_FINDINGS if problems else EXIT_CLEAN
-
-
-def _check_examples(ruleset, source: str, directory: str):
-    """A rule's own examples, run as credlint's test suite runs the built-in
-    ones: invalid examples reported on exactly their lines, valid ones not."""
-    from .api import Project
-    from .settings import Settings
-
-    failures = []
-    for rule in [r for r in ruleset.rules if r.source == source]:
-        project = Project(Settings(root=directory, select=(rule.id,)), ruleset)
-        cases = [(e, True) for e in rule.examples_invalid] + [(e, False) for e in rule.examples_valid]
-        for example, invalid in cases:
-            path = os.path.join(directory, example.filename or "example.py")
-            result = project.lint_source(path, example.code.encode("utf-8"))
-            lines = sorted(f.span.line for f in result.findings if f.rule_id == rule.id)
-            expected = sorted(example.lines) if invalid else []
-            if lines != expected:
-                kind = "invalid" if invalid else "valid"
-                failures.append((example.source_line,
-                                 f"{rule.id} {kind} example: expected findings on lines {expected}, got {lines}"))
-    return failures
 
 
 def run_explain(args: argparse.Namespace) -> int:

@@ -100,6 +100,7 @@ class Discovery:
         self.respect_gitignore = respect_gitignore
         self.force_exclude = force_exclude
         self._gitignore_cache: Dict[str, object] = {}
+        self.refused: List[Tuple[str, str]] = []  # (path as shown, why the OS refused it): not scanned
 
     def files(self, paths: Sequence[str]) -> Iterator[Candidate]:
         seen = set()
@@ -132,7 +133,8 @@ class Discovery:
                     specs = inherited + [(directory, own)]
             try:
                 entries = sorted(os.scandir(directory), key=lambda e: e.name)
-            except OSError:
+            except OSError as exc:
+                self.refused.append((display or directory, exc.strerror or type(exc).__name__))
                 continue
             subdirs = []
             for entry in entries:
@@ -140,7 +142,9 @@ class Discovery:
                 try:
                     is_dir = entry.is_dir(follow_symlinks=False)
                     is_file = not is_dir and entry.is_file()
-                except OSError:
+                except OSError as exc:
+                    self.refused.append((os.path.join(display, name) if display else name,
+                                         exc.strerror or type(exc).__name__))
                     continue
                 if is_dir:
                     if exclude.excluded(entry.path, True) or _is_virtualenv(entry.path) or _is_cache(entry.path):

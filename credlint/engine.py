@@ -17,7 +17,7 @@ from .redaction import fingerprint, mask, redact_line, redact_message, redact_te
 from .ruleset import RuleSet
 
 if TYPE_CHECKING:
-    from .languages.base import AnalysisResult, RawFinding
+    from .languages.base import AnalysisResult, RawFinding, Session
 from .source import DecodeError, Source, looks_binary
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -30,8 +30,9 @@ class Linter:
 
     def __init__(self, ruleset: RuleSet, rules: Sequence[Rule], max_file_size: int = DEFAULT_MAX_FILE_SIZE,
                  severities: Optional[Dict[str, str]] = None, fix_overrides: Optional[Dict[str, str]] = None,
-                 report_unused_ignores: bool = False) -> None:
+                 report_unused_ignores: bool = False, session: Optional["Session"] = None) -> None:
         self.ruleset = ruleset
+        self.session = session  # per-analyzer state kept between files (languages.base.Session)
         self.rules = list(rules)
         self.max_file_size = max_file_size
         self.severities = dict(severities or {})
@@ -66,7 +67,7 @@ class Linter:
         if len(data) > self.max_file_size:
             return self.oversized(path, len(data))
         if looks_binary(data):
-            return FileResult(path, notices=(Notice(path, "skipped: binary file", level="info"),), skipped=True)
+            return FileResult(path, notices=(Notice(path, "skipped: binary file", level="info", kind="skipped"),), skipped=True)
         file_type = filetypes.detect(path, data[:512])
         plan = self.plan(file_type)
         if rules is not None:
@@ -83,7 +84,7 @@ class Linter:
         limit = self.max_file_size / (1024 * 1024)
         return FileResult(path, notices=(Notice(
             path, f"skipped: {size / (1024 * 1024):.1f} MB is over the {limit:g} MB limit "
-            "(raise it with --max-file-size)"),), skipped=True)
+            "(raise it with --max-file-size)", kind="skipped"),), skipped=True)
 
     def _analyze(self, path: str, key_path: str, data: bytes, file_type: str,
                  plan: List[Tuple[Rule, str]], collect: Optional[List[str]] = None) -> FileResult:
@@ -94,18 +95,18 @@ class Linter:
         source: Optional[Source] = None
         results: List["AnalysisResult"] = []
         fallback: List[Rule] = []
-        if typed or file_type == "python":  # parse Python even for text rules: an invalid file gets its notice
+        analyzer = languages.analyzer(file_type) if typed or languages.known(file_type) else None
+        if typed or (analyzer is not None and analyzer.parse_always):
             try:
-                source = Source.for_python(path, data) if file_type == "python" else Source.for_text(path, data)
+                source = analyzer.decode(path, data)
             except DecodeError as exc:
-                notices.append(Notice(path, f"{exc}; scanned as text only"))
+                notices.append(Notice(path, f"{exc}; scanned as text only", kind="parse"))
                 fallback.extend(r for r, _ in typed)
             else:
-                analyzer = languages.analyzer(file_type)
                 result = analyzer.analyze(source, [(r, self.ruleset.compiled(r, b)) for r, b in typed],
-                                          self.ruleset.library)
+                                          self.ruleset.library, self.session)
                 results.append(result)
-                notices.extend(Notice(path, message) for message in result.notices)
+                notices.extend(Notice(path, message, kind="parse") for message in result.notices)
                 fallback.extend(result.unapplied)
         text_rules += [r for r in fallback if "any" in r.match]
         if text_rules:
@@ -113,7 +114,7 @@ class Linter:
                 source = Source.for_text(path, data)
             text = languages.analyzer("any")
             results.append(text.analyze(source, [(r, self.ruleset.compiled(r, "any")) for r in text_rules],
-                                        self.ruleset.library))
+                                        self.ruleset.library, self.session))
         raw = [f for result in results for f in result.findings]
         secrets = [s for result in results for s in result.secrets]
         if collect is not None:

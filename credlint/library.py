@@ -1,35 +1,38 @@
 """Shared rule data: the documents under `rules/shared/` that rules refer to
-(the key policy, what the Python analyzer knows about the SDKs). Documents of
-the same kind merge in load order, so a user's rules directory can extend the
-built-in ones."""
+(the key policy, and what each language's analyzer knows about the SDKs).
+Documents of the same kind merge in load order, so a user's rules directory
+can extend the built-in ones. The library knows no language: an analyzer
+registers the kinds it compiles in languages.SHARED."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
+from . import languages
 from .yamlsource import Located
 
-KINDS = ("key-policy", "python-sdk")
+POLICY = "key-policy"
 
 
 class Library:
     def __init__(self) -> None:
-        self.docs: Dict[str, List[Located]] = {kind: [] for kind in KINDS}
-        self.cache: Dict[str, Any] = {}
+        self.kinds = (POLICY,) + tuple(languages.SHARED)
+        self.docs: Dict[str, List[Located]] = {kind: [] for kind in self.kinds}
+        self.cache: Dict[str, Any] = {}  # analyzers' compiled artefacts shared between rules
+        self._compiled: Dict[str, Any] = {}
         self._policy = None
-        self._python_sdk = None
         self.allowlist: frozenset = frozenset()
 
     def add(self, doc: Located) -> None:
         kind = (doc.data or {}).get("kind") if isinstance(doc.data, dict) else None
         if kind not in self.docs:
-            raise doc.error(("kind",), f"shared documents need 'kind: {' | '.join(KINDS)}', not {kind!r}")
+            raise doc.error(("kind",), f"shared documents need 'kind: {' | '.join(self.kinds)}', not {kind!r}")
         self.docs[kind].append(doc)
 
     def policy(self):
         if self._policy is None:
             from .keypolicy import KeyPolicy, compile_policy
 
-            docs = self.docs["key-policy"]
+            docs = self.docs[POLICY]
             if not docs:
                 raise RuntimeError("no key-policy document: the built-in rules are incomplete")
             policy = compile_policy(docs[0])
@@ -42,9 +45,8 @@ class Library:
             self._policy = policy.with_allowlist(self.allowlist)
         return self._policy
 
-    def python_sdk(self):
-        if self._python_sdk is None:
-            from .languages.python.sdk import merge_sdk
-
-            self._python_sdk = merge_sdk(self.docs["python-sdk"])
-        return self._python_sdk
+    def shared(self, kind: str) -> Any:
+        """A language's shared data, compiled by its analyzer on first use."""
+        if kind not in self._compiled:
+            self._compiled[kind] = languages.analyzer(languages.SHARED[kind]).merge_shared(kind, self.docs[kind])
+        return self._compiled[kind]

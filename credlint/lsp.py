@@ -163,7 +163,7 @@ class Linted:
     """One version of one document, linted."""
 
     def __init__(self, uri: str, version: Optional[int], path: str, text: str, data: bytes,
-                 encoding: str, positions: Positions, project: Any, result: Any) -> None:
+                 encoding: str, positions: Positions, workspace: Any, result: Any) -> None:
         self.uri = uri
         self.version = version
         self.path = path
@@ -171,7 +171,7 @@ class Linted:
         self.data = data  # what credlint linted (no BOM, in the file's declared encoding)
         self.encoding = encoding
         self.positions = positions
-        self.project = project
+        self.workspace = workspace
         self.result = result
         self.diagnostics: List[types.Diagnostic] = []
         self._with_fixes: Optional[Tuple[Finding, ...]] = None
@@ -180,16 +180,22 @@ class Linted:
     def findings_with_fixes(self) -> Tuple[Finding, ...]:
         """The findings with their fixes' edits (libcst: only when asked)."""
         if self._with_fixes is None:
-            self._with_fixes = self.project.attach_fixes(self.result, self.data).findings
+            from .api import Buffer, Request, run
+
+            response = run(Request(buffer=Buffer(self.path, self.data), edits=True), self.workspace)
+            self._with_fixes = response.files[0].result.findings if response.files else ()
         return self._with_fixes
 
     def fix_all(self) -> Optional[types.TextEdit]:
         """The edit that applies every safe fix (None: nothing to change)."""
         if self._fix_all is None:
-            fixed = self.project.fix_source(self.path, self.data, allowed=("safe",))
+            from .api import Buffer, Request, run
+
+            response = run(Request(buffer=Buffer(self.path, self.data), fix=("safe",)), self.workspace)
+            fixed = response.files[0].fixed if response.files else None
             edit = None
-            if fixed.changed:
-                after = _decode(fixed.after, self.encoding)
+            if fixed is not None:
+                after = _decode(fixed, self.encoding)
                 if self.positions.bom:
                     after = "\ufeff" + after
                 edit = whole_line_edit(self.text, after, self.positions)
@@ -302,12 +308,17 @@ class CredlintServer(LanguageServer):
         return root
 
     def credlint_workspace(self, path: str):
+        """One per project root. Buffers change a few lines at a time, so
+        parsed trees are kept between lints (incremental); files the
+        configuration excludes get no diagnostics (force-exclude)."""
         from .api import Workspace
+        from .settings import Overrides
 
         root = self.project_root(path)
         workspace = self._workspaces.get(root)
         if workspace is None:
-            workspace = self._workspaces[root] = Workspace(root=root)
+            workspace = self._workspaces[root] = Workspace(Overrides(force_exclude=True, cache=False), root=root,
+                                                           incremental=True)
         return workspace
 
     # -- documents --
@@ -383,7 +394,7 @@ class CredlintServer(LanguageServer):
             uri=uri, version=version, diagnostics=diagnostics))
 
     def _lint(self, uri: str, document) -> Optional[Linted]:
-        from .api import UsageError
+        from .api import Buffer, Request, UsageError, run
         from .filetypes import detect
         from .ruleset import RuleError
         from .yamlsource import YamlError
@@ -391,9 +402,16 @@ class CredlintServer(LanguageServer):
         path = self.path_for(uri, document.language_id)
         text = document.source
         workspace = self.credlint_workspace(path)
+        bom = 1 if text.startswith("\ufeff") else 0
+        body = text[bom:]
+        encoding = _encoding_for(body, detect(path, body[:512].encode("utf-8", "replace")))
         try:
-            project = workspace.project_for(path)
-            excluded = uri_scheme(uri) == "file" and project.exclude.excluded_anywhere(path, False)
+            data = body.encode(encoding)
+        except (UnicodeEncodeError, LookupError):  # the buffer does not fit its declared encoding
+            encoding = "utf-8"
+            data = body.encode(encoding, "surrogatepass")
+        try:
+            response = run(Request(buffer=Buffer(path, data)), workspace)
         except (UsageError, RuleError, YamlError) as exc:
             # A bad config or rule file (its path, line and problem; values are masked):
             # say so once, lint nothing under it until it is fixed and saved.
@@ -403,22 +421,14 @@ class CredlintServer(LanguageServer):
                 self.show(types.MessageType.Error, message)
             self.log(types.MessageType.Error, message)
             return None
-        if excluded:
+        if not response.files:  # excluded by the configuration
             return None
-        bom = 1 if text.startswith("\ufeff") else 0
-        body = text[bom:]
-        encoding = _encoding_for(body, detect(path, body[:512].encode("utf-8", "replace")))
-        try:
-            data = body.encode(encoding)
-        except (UnicodeEncodeError, LookupError):  # the buffer does not fit its declared encoding
-            encoding = "utf-8"
-            data = body.encode(encoding, "surrogatepass")
-        result = project.lint_source(path, data)
+        result = response.files[0].result
         for notice in result.notices:
             if notice.level == "error":  # internal errors; parse notices are the editor's other tools' job
                 self.log(types.MessageType.Error, f"credlint: {uri}: {notice.message}")
         positions = Positions(text, self.workspace.position_encoding or types.PositionEncodingKind.Utf16, bom)
-        linted = Linted(uri, document.version, path, text, data, encoding, positions, project, result)
+        linted = Linted(uri, document.version, path, text, data, encoding, positions, workspace, result)
         linted.diagnostics = [self.diagnostic(positions, f) for f in result.findings]
         return linted
 
@@ -610,9 +620,6 @@ def main() -> int:
     (the LSP specification's exit codes)."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the protocol stream
-    from .languages import python
-
-    python.use_incremental_parsing()  # buffers change a few lines at a time: re-parse only those
     server = build_server()
     server.start_io(stdin, stdout)
     return 0 if server.shutdown_requested else 1

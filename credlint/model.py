@@ -72,11 +72,25 @@ class Finding(NamedTuple):
         return (self.path, self.span.line, self.span.column, self.rule_id)
 
 
+# What a notice is about, so that exit codes and reporters never match its text.
+NOTICE_KINDS = (
+    "parse",  # the file could not be parsed (or decoded): it was scanned as text only
+    "skipped",  # not linted on purpose: binary, over the size limit, not a regular file
+    "unreadable",  # the OS refused it (permission, vanished, name too long): not scanned
+    "missing",  # a path named on the command line does not exist
+    "internal",  # credlint failed on this file: a bug to report
+    "suppression",  # an inline ignore that is not honoured as written
+    "unused-ignore",  # an inline ignore that suppresses nothing (--report-unused-ignores)
+    "fix",  # a fix that could not be applied
+)
+
+
 class _NoticeFields(NamedTuple):
     path: str
     message: str
     line: int = 0
-    level: str = "warning"  # "info" | "warning" | "error" (errors make the run exit 2)
+    level: str = "warning"  # "info" | "warning" | "error" (errors fail the run)
+    kind: str = ""  # one of NOTICE_KINDS
 
 
 class Notice(_NoticeFields):
@@ -89,8 +103,8 @@ class Notice(_NoticeFields):
 
     __slots__ = ()
 
-    def __new__(cls, path: str, message: str, line: int = 0, level: str = "warning") -> "Notice":
-        return super().__new__(cls, path, redact_message(message), line, level)
+    def __new__(cls, path: str, message: str, line: int = 0, level: str = "warning", kind: str = "") -> "Notice":
+        return super().__new__(cls, path, redact_message(message), line, level, kind)
 
 
 class FileResult(NamedTuple):
@@ -99,6 +113,17 @@ class FileResult(NamedTuple):
     notices: Tuple[Notice, ...] = ()
     file_type: str = ""
     skipped: bool = False  # not analyzed at all (binary, too large, unreadable)
+
+
+class FileReport(NamedTuple):
+    """What a run did with one file: its result (after any fixes), how many
+    fixes were applied (written with --fix; only computed with --diff), the
+    masked diff when asked for, and the fixed content of a buffer."""
+
+    result: FileResult
+    applied: int = 0
+    diff: str = ""
+    fixed: Optional[bytes] = None
 
 
 class Example(NamedTuple):

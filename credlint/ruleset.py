@@ -103,8 +103,13 @@ class RuleSet:
 # -- loading -----------------------------------------------------------------------
 
 
-def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = (), use_index: bool = True) -> RuleSet:
+def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = (), use_index: bool = True,
+               instead_of: Optional[str] = None) -> RuleSet:
+    """`instead_of`: a rule file being validated; if it is one of the
+    built-in rules (the same file, or the same text), that built-in is left
+    out, so that the file is not reported as a duplicate of itself."""
     errors: List[YamlError] = []
+    skip = _builtin_twin(instead_of) if instead_of else None
     files: List[Tuple[str, bool, bool, str]] = []  # display name, shared, builtin, text
     digest = hashlib.sha256(f"{INDEX_FORMAT}".encode())
     for directory, builtin in [(builtin_rules_dir(), True)] + [(d, False) for d in extra_dirs]:
@@ -112,6 +117,8 @@ def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = (), us
             errors.append(YamlError(str(directory), 1, "extra-rules directory does not exist"))
             continue
         for path, shared in _rule_files(directory):
+            if builtin and path == skip:
+                continue
             try:
                 with open(path, encoding="utf-8") as handle:
                     text = handle.read()
@@ -135,6 +142,28 @@ def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = (), us
     if index_path:
         signing.dump(index_path, document)
     return ruleset
+
+
+def _builtin_twin(path: str) -> Optional[str]:
+    """The built-in rule file that `path` is, or is a copy of."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    real = os.path.realpath(path)
+    for candidate, shared in _rule_files(builtin_rules_dir()):
+        if shared:
+            continue
+        if os.path.realpath(candidate) == real:
+            return candidate
+        try:
+            with open(candidate, "rb") as handle:
+                if handle.read() == text:
+                    return candidate
+        except OSError:
+            continue
+    return None
 
 
 def _index_path(key: str) -> Optional[str]:

@@ -1,25 +1,40 @@
-"""Lint many files: the cache first, then the rest across processes.
+"""Lint (and fix) many files: the cache first, then the rest across processes.
+
+Each file goes through one pipeline, in a worker: read it once, lint it once
+(or take the cached result), fix it from that result, write it, compute the
+edits and the diff a report asks for. Only small results travel back.
 
 Cache lookups by size and mtime happen in the parent (a stat, no read). The
-remaining files are linted in a process pool when there are enough of them to
-pay for it; each worker reads, hashes and lints its files and sends back small
-results. On Linux the pool forks, so workers start with the rules already
-compiled; elsewhere they rebuild the workspace once each.
+rest are processed in a pool when there are enough of them to pay for it.
+On Linux the pool forks, so workers start with the rules already compiled;
+elsewhere they rebuild the workspace once each.
 """
 from __future__ import annotations
 
 import os
+import stat as stat_module
 import sys
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from .cache import Cache, content_hash
-from .discovery import Candidate
-from .model import FileResult
+from .model import FileReport, FileResult, Notice
+from .workspace import Unit
 
 PARALLEL_MIN_FILES = 100
 MAX_WORKERS = 8
 
-_state: Dict[str, object] = {}  # what workers need: the workspace and the jobs
+
+class Task(NamedTuple):
+    """What to do with each file besides linting it."""
+
+    fix: Tuple[str, ...] = ()  # fix applicabilities to apply ("safe", "unsafe"); () lints only
+    write: bool = False  # write fixed files back (--fix); else fixes are computed only (--diff, editors)
+    diff: bool = False  # a masked unified diff of each fixed file
+    edits: bool = False  # each fixable finding's edits (JSON, SARIF, editors)
+    keep: bool = False  # the fixed content itself (buffers: stdin, editors)
+
+
+_state: Dict[str, object] = {}  # what workers need: the units, their projects, the task
 
 
 def cpu_count() -> int:
@@ -29,54 +44,59 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def lint_candidates(workspace, candidates: Sequence[Candidate], use_cache: bool = True, jobs: int = 0,
-                    on_file: Optional[Callable[[FileResult], None]] = None) -> List[FileResult]:
-    results: List[Optional[FileResult]] = [None] * len(candidates)
+def run(workspace, units: Sequence[Unit], task: Task, use_cache: bool = True, jobs: int = 0,
+        on_file: Optional[Callable[[FileReport], None]] = None) -> List[FileReport]:
+    reports: List[Optional[FileReport]] = [None] * len(units)
+    projects = [workspace.project_for(u.absolute) for u in units]
     caches: Dict[int, Optional[Cache]] = {}
-    keys: List[Optional[str]] = [None] * len(candidates)
-    projects = [workspace.project_for(c.absolute) for c in candidates]
+    keys: List[str] = [p.key_path(u.absolute) for u, p in zip(units, projects)]
     todo: List[int] = []
-    for index, (candidate, project) in enumerate(zip(candidates, projects)):
+    for index, (unit, project) in enumerate(zip(units, projects)):
         cache = None
-        if use_cache:
+        if use_cache and not (unit.data is not None and task.keep):  # an editor's buffer changes with every key
             if id(project) not in caches:
                 caches[id(project)] = project.open_cache()
             cache = caches[id(project)]
-        if cache is not None:
-            key = keys[index] = project.key_path(candidate.absolute)
+        if cache is not None and unit.data is None:
             try:
-                hit = cache.lookup(key, os.stat(candidate.absolute))
+                hit = cache.lookup(keys[index], os.stat(unit.absolute))
             except OSError:
                 hit = None
-            if hit is not None:
-                results[index] = _relocate(hit[1], candidate.path)
+            if hit is not None and not _needs_work(hit[1], task):
+                reports[index] = FileReport(_relocate(hit[1], unit.path))
                 if on_file:
-                    on_file(results[index])
+                    on_file(reports[index])
                 continue
         todo.append(index)
 
-    _state.update(workspace=workspace, candidates=candidates, projects=projects, keys=keys, caches=caches)
+    _state.update(workspace=workspace, units=units, projects=projects, keys=keys, caches=caches, task=task)
     workers = min(jobs or cpu_count(), MAX_WORKERS, max(1, len(todo) // 25))
     try:
-        for index, stat, digest, result in _run(todo, workers):
-            results[index] = result
+        for index, entry, report in _run(todo, workers):
+            reports[index] = report
             cache = caches.get(id(projects[index]))
-            if cache is not None and stat is not None:
-                cache.store(keys[index], stat, digest, result)
+            if cache is not None and entry is not None:
+                cache.store(keys[index], *entry)
             if on_file:
-                on_file(result)
+                on_file(report)
     finally:
         _state.clear()
     for cache in caches.values():
         if cache is not None:
             cache.save()
-    return [r for r in results if r is not None]
+    return [r for r in reports if r is not None]
+
+
+def _needs_work(result: FileResult, task: Task) -> bool:
+    """Does a cached result still need the file (to fix it, or for edits)?"""
+    plans = [f.fix_plan for f in result.findings if f.fix_plan is not None]
+    return bool(plans) and (task.edits or any(p.applicability in task.fix for p in plans))
 
 
 def _run(todo: List[int], workers: int):
     if workers < 2 or len(todo) < PARALLEL_MIN_FILES:
         for index in todo:
-            yield _lint_one(index)
+            yield _process_one(index)
         return
     import multiprocessing  # only for big runs: it costs ~8 ms to import
 
@@ -88,27 +108,146 @@ def _run(todo: List[int], workers: int):
         initializer, initargs = _init_spawned, (_spawn_spec(),)
     chunk = max(1, len(todo) // (workers * 16))
     with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
-        yield from pool.imap_unordered(_lint_one, todo, chunksize=chunk)
+        yield from pool.imap_unordered(_process_one, todo, chunksize=chunk)
 
 
-def _lint_one(index: int) -> Tuple[int, Optional[os.stat_result], str, FileResult]:
-    candidate = _state["candidates"][index]
-    project = _state["projects"][index]
-    cache = _state["caches"].get(id(project))
-    try:
-        stat = os.stat(candidate.absolute)
-        if stat.st_size > project.settings.max_file_size:
-            return index, None, "", project.linter.oversized(candidate.path, stat.st_size)
-        with open(candidate.absolute, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return index, None, "", project.lint_file(candidate)  # reports the error the usual way
+def _process_one(index: int):
+    unit: Unit = _state["units"][index]  # type: ignore[index]
+    project = _state["projects"][index]  # type: ignore[index]
+    cache = _state["caches"].get(id(project))  # type: ignore[attr-defined]
+    entry, report = process(project, unit, _state["task"], cache, _state["keys"][index])  # type: ignore[index]
+    return index, entry, report
+
+
+# -- one file ------------------------------------------------------------------------------
+
+
+CacheEntry = Tuple[os.stat_result, str, FileResult]
+
+
+def process(project, unit: Unit, task: Task, cache: Optional[Cache] = None,
+            key: str = "") -> Tuple[Optional[CacheEntry], FileReport]:
+    """Read, lint, fix, write, attach edits: the whole pipeline of one file.
+    Returns what the cache should remember (or None) and the report."""
+    stat = None
+    data = unit.data
+    if data is None:
+        read = read_file(unit, project.settings.max_file_size, project.linter)
+        if isinstance(read, FileResult):
+            return None, FileReport(read)
+        stat, data = read
     digest = content_hash(data) if cache is not None else ""
-    if cache is not None:
-        cached = cache.lookup_content(_state["keys"][index], digest)
-        if cached is not None:  # touched, not changed (a checkout, a rebase)
-            return index, stat, digest, _relocate(cached, candidate.path)
-    return index, stat, digest, project.lint_data(candidate, data)
+    cached = cache.lookup_content(key, digest) if cache is not None else None
+    secrets: List[str] = []
+    result = _relocate(cached, unit.path) if cached is not None else project.lint(unit.path, data, unit.absolute,
+                                                                                    secrets)
+    entry: Optional[CacheEntry] = None
+    if cache is not None and cached is None:
+        entry = (stat or _content_stat(data), digest, result)
+    after, applied, diff = data, 0, ""
+    if task.fix and any(f.fix_plan is not None and f.fix_plan.applicability in task.fix for f in result.findings):
+        first = result
+        if cached is not None and task.diff:  # the diff must mask this file's secrets: see them once
+            first = project.lint(unit.path, data, unit.absolute, secrets)
+        fixed = project.fix(unit.path, data, first, task.fix, unit.absolute, secrets)
+        after, applied, result = fixed.after, fixed.applied, fixed.final
+        if after != data:
+            if task.diff:
+                diff = project.diff(unit.path, data, after, secrets)
+            if task.write and unit.data is None:
+                problem = write_through(unit.absolute, after)
+                if problem is not None:
+                    after, applied = data, 0
+                    result = result._replace(notices=result.notices + (
+                        Notice(unit.path, f"fixes not written: {problem}", level="error", kind="fix"),))
+                elif cache is not None:
+                    try:
+                        entry = (os.stat(unit.absolute), content_hash(after), result)
+                    except OSError:
+                        entry = None
+    if task.edits:
+        result = project.attach_fixes(unit.path, after, result)
+    return entry, FileReport(result, applied, diff, after if task.keep and after != data else None)
+
+
+def _content_stat(data: bytes) -> os.stat_result:
+    """Content given without a file (the git index): cached by content only."""
+    return os.stat_result((0, 0, 0, 0, 0, 0, len(data), -1, -1, -1))
+
+
+def read_file(unit: Unit, max_size: int, linter) -> "FileResult | Tuple[os.stat_result, bytes]":
+    """The file's stat and bytes, or a result saying why it is not linted.
+    Only regular files (and links to them) are read: a FIFO would block the
+    run, a device would never end. The check is made on the open file, so a
+    path swapped for a FIFO after a first look still cannot block."""
+    path = unit.path
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(unit.absolute, flags)
+    except OSError as exc:
+        return _unreadable(path, exc)
+    try:
+        st = os.fstat(fd)
+        if not stat_module.S_ISREG(st.st_mode):
+            what = _kind_of(st.st_mode)
+            return FileResult(path, notices=(Notice(path, f"skipped: not a regular file ({what})",
+                                                    level="warning" if unit.explicit else "info", kind="skipped"),),
+                              skipped=True)
+        if st.st_size > max_size:  # never read a huge file for nothing
+            return linter.oversized(path, st.st_size)
+        chunks = []
+        remaining = max_size + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > max_size:  # it grew while we read
+            return linter.oversized(path, len(data))
+        return st, data
+    except OSError as exc:
+        return _unreadable(path, exc)
+    finally:
+        os.close(fd)
+
+
+def _unreadable(path: str, exc: OSError) -> FileResult:
+    return FileResult(path, notices=(Notice(path, f"cannot read: {exc.strerror or type(exc).__name__}",
+                                            level="error", kind="unreadable"),), skipped=True)
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat_module.S_ISFIFO, "a FIFO"), (stat_module.S_ISCHR, "a character device"),
+                       (stat_module.S_ISBLK, "a block device"), (stat_module.S_ISSOCK, "a socket"),
+                       (stat_module.S_ISDIR, "a directory")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
+def write_through(path: str, data: bytes) -> Optional[str]:
+    """Write fixed content where the file really is: through a symbolic link
+    to its target (the link stays a link), atomically (a temporary file next
+    to the target, then a rename), with the target's mode and owner. A file
+    with several hard links is not replaced (a rename would split them):
+    the reason is returned instead, and nothing is written."""
+    from .fixes import write_atomic
+
+    target = os.path.realpath(path)
+    try:
+        st = os.stat(target)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    if st.st_nlink > 1:
+        return (f"the file has {st.st_nlink} hard links, which replacing it would split; "
+                "fix it with one link, or apply the diff (--diff) by hand")
+    try:
+        write_atomic(target, data, st)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
 
 
 def _relocate(result: FileResult, path: str) -> FileResult:
@@ -127,14 +266,12 @@ def _relocate(result: FileResult, path: str) -> FileResult:
 
 def _spawn_spec():  # pragma: no cover - exercised on macOS/Windows
     workspace = _state["workspace"]
-    return (workspace.overrides, workspace.config_file, workspace.isolated, workspace.root,
-            _state["candidates"], _state["keys"])
+    return (type(workspace), workspace.overrides, workspace.config_file, workspace.isolated, workspace.root,
+            _state["units"], _state["keys"], _state["task"])
 
 
 def _init_spawned(spec) -> None:  # pragma: no cover - exercised on macOS/Windows
-    from .api import Workspace
-
-    overrides, config_file, isolated, root, candidates, keys = spec
-    workspace = Workspace(overrides, config_file, isolated, root)
-    projects = [workspace.project_for(c.absolute) for c in candidates]
-    _state.update(workspace=workspace, candidates=candidates, projects=projects, keys=keys, caches={})
+    cls, overrides, config_file, isolated, root, units, keys, task = spec
+    workspace = cls(overrides, config_file, isolated, root)
+    projects = [workspace.project_for(u.absolute) for u in units]
+    _state.update(workspace=workspace, units=units, projects=projects, keys=keys, caches={}, task=task)

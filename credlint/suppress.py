@@ -68,11 +68,12 @@ def apply(findings: Sequence[Finding], found: Sequence[Directive], path: str,
     for d in found:
         if not d.rules and not d.unknown:
             notices.append(Notice(path, "`credlint: ignore` without rules is not honoured: name them, "
-                                        "e.g. `credlint: ignore[CL101]`", d.line))
+                                        "e.g. `credlint: ignore[CL101]`", d.line, kind="suppression"))
         for name in d.unknown:
-            notices.append(Notice(path, f"`credlint: ignore[{name}]`: no such rule", d.line))
+            notices.append(Notice(path, f"`credlint: ignore[{name}]`: no such rule", d.line, kind="suppression"))
         if report_unused:
             for rule_id in d.rules:
                 if (d.line, rule_id) not in used:
-                    notices.append(Notice(path, f"unused `credlint: ignore[{rule_id}]`", d.line))
+                    notices.append(Notice(path, f"unused `credlint: ignore[{rule_id}]`", d.line,
+                                          kind="unused-ignore"))
     return kept, notices

@@ -7,10 +7,10 @@ from typing import List, Optional, Sequence
 
 import pytest
 
-from credlint.api import Project
-from credlint.model import Finding
+from credlint.api import Workspace, lint_bytes
+from credlint.model import FileResult, Finding
 from credlint.ruleset import load_rules
-from credlint.settings import Settings
+from credlint.settings import Overrides
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -27,10 +27,16 @@ def ruleset():
     return load_rules()
 
 
-@pytest.fixture(scope="session")
-def project(ruleset, tmp_path_factory):
-    root = tmp_path_factory.mktemp("project")
-    return Project(Settings(root=str(root)), ruleset)
+def workspace_at(root, ruleset=None, select: Optional[Sequence[str]] = None, incremental: bool = False,
+                 **overrides) -> Workspace:
+    """A workspace rooted at `root` that reads no config file and keeps no cache."""
+    return Workspace(Overrides(select=tuple(select) if select else None, cache=False, **overrides),
+                     isolated=True, root=str(root), ruleset=ruleset, incremental=incremental)
+
+
+def lint_file(path, data: bytes, root=None, ruleset=None, select: Optional[Sequence[str]] = None) -> FileResult:
+    """The result of linting `data` as the file at `path`, through the core call."""
+    return lint_bytes(str(path), data, workspace_at(root or os.path.dirname(str(path)), ruleset, select))
 
 
 @pytest.fixture
@@ -38,8 +44,7 @@ def lint(ruleset, tmp_path):
     """lint(code, filename=..., select=[...]) -> findings, for source given inline."""
 
     def run(code: str, filename: str = "app.py", select: Optional[Sequence[str]] = None) -> List[Finding]:
-        settings = Settings(root=str(tmp_path), select=tuple(select) if select else None)
-        result = Project(settings, ruleset).lint_source(str(tmp_path / filename), code.encode("utf-8"))
+        result = lint_file(tmp_path / filename, code.encode("utf-8"), tmp_path, ruleset, select)
         assert not [n for n in result.notices if n.level == "error"], result.notices
         return list(result.findings)
 

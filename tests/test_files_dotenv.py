@@ -5,11 +5,9 @@ import textwrap
 
 import pytest
 
-from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2
+from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2, lint_file
 from credlint import filetypes
-from credlint.api import Project
 from credlint.languages import dotenv
-from credlint.settings import Settings
 
 
 def found(findings):
@@ -116,7 +114,7 @@ def test_unreadable_lines_are_a_notice_and_the_rest_is_read(tmp_path, ruleset):
         AWS_SECRET_ACCESS_KEY=@SECRET@
         BROKEN="never closed
         """)
-    result = Project(Settings(root=str(tmp_path)), ruleset).lint_source(str(tmp_path / ".env"), code.encode())
+    result = lint_file(str(tmp_path / ".env"), code.encode(), tmp_path, ruleset)
     assert found(result.findings) == [("CL305", 3)]
     assert [n.message for n in result.notices] == ["lines 2, 4 not read as NAME=value; scanned as text only"]
 

@@ -5,10 +5,8 @@ import textwrap
 
 import pytest
 
-from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2
+from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2, lint_file
 from credlint import filetypes
-from credlint.api import Project
-from credlint.settings import Settings
 
 TOKEN = ("FwoGZXIvYXdzEBYaDHqa0AP1Kx3Lm8Vr6Ys1Ah5Jd3Kf0Gm2Hn4Tp6Rq8Sw1Ue3Vi5Xo7Ya9Zb2Cd4Ef6Gh8Ij0Kl2Mn4"
          "Op6Qr8St0Uv2Wx4Yz6AbCdEf")
@@ -119,7 +117,7 @@ def test_malformed_lines_are_a_notice_and_the_rest_is_read(tmp_path, ruleset):
         this line is not an option
         aws_secret_access_key = @SECRET@
         """)
-    result = Project(Settings(root=str(tmp_path)), ruleset).lint_source(str(tmp_path / "credentials"), code.encode())
+    result = lint_file(str(tmp_path / "credentials"), code.encode(), tmp_path, ruleset)
     assert found(result.findings) == [("CL303", 3)]
     assert [n.message for n in result.notices] == ["line 2 not read as INI (`name = value` expected); scanned as text only"]
 

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2
+from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2, lint_file
 from credlint import filetypes
 from credlint.languages import jsonpos
 
@@ -118,11 +118,8 @@ def test_escaped_strings_and_unicode_keep_columns(lint):
 
 
 def test_malformed_json_is_a_notice_and_falls_back_to_text(tmp_path, ruleset):
-    from credlint.api import Project
-    from credlint.settings import Settings
-
     code = '{"Credentials": {"AccessKeyId": "' + KEY_ID + '", "SecretAccessKey": "' + SECRET + '",\n'
-    result = Project(Settings(root=str(tmp_path)), ruleset).lint_source(str(tmp_path / "dump.json"), code.encode())
+    result = lint_file(str(tmp_path / "dump.json"), code.encode(), tmp_path, ruleset)
     assert [f.rule_id for f in result.findings] == ["CL201"]
     assert any("could not parse as JSON" in n.message and "line 2" in n.message for n in result.notices)
 

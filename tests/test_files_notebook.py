@@ -7,10 +7,8 @@ import json
 
 import pytest
 
-from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2
+from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2, lint_file
 from credlint import filetypes
-from credlint.api import Project
-from credlint.settings import Settings
 
 
 def cell(kind, source, outputs=None, count=None):
@@ -39,7 +37,7 @@ def line_of(text: str, needle: str, nth: int = 0) -> int:
 
 
 def lint_nb(ruleset, tmp_path, text, name="explore.ipynb"):
-    return Project(Settings(root=str(tmp_path)), ruleset).lint_source(str(tmp_path / name), text.encode())
+    return lint_file(str(tmp_path / name), text.encode(), tmp_path, ruleset)
 
 
 def test_notebooks_are_notebooks():

@@ -5,11 +5,9 @@ import textwrap
 
 import pytest
 
-from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2
+from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2, lint_file
 from credlint import filetypes
-from credlint.api import Project
 from credlint.languages import terraform
-from credlint.settings import Settings
 
 TOKEN = ("IQoJb3JpZ2luX2VjEJr2Xk4wEaCXVzLWVhc3QtMSJHMEUCIQDxk3mP9Zt7Lq2Wb8Nc4Vr6Ys1Ah5Jd3Kf0Gm2Hn4"
          "Tp6Rq8Sw1Ue3Vi5Xo7Ya9Zb2Cd4Ef6Gh8Ij0Kl2Mn4Op6Qr8St0Uv2Wx4Yz6")
@@ -129,7 +127,7 @@ def test_other_providers_and_placeholders_are_fine(lint):
 ])
 def test_malformed_hcl_is_a_notice_and_falls_back_to_text(tmp_path, ruleset, broken, line):
     code = fill(broken)
-    result = Project(Settings(root=str(tmp_path)), ruleset).lint_source(str(tmp_path / "main.tf"), code.encode())
+    result = lint_file(str(tmp_path / "main.tf"), code.encode(), tmp_path, ruleset)
     assert any(n.message.startswith(f"could not parse as Terraform (line {line}:") for n in result.notices), \
         result.notices
     assert {f.rule_id for f in result.findings} <= {"CL201"}

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
-from conftest import KEY_ID, SECRET, SECRET_2
+from conftest import KEY_ID, SECRET, SECRET_2, lint_file
 from credlint import filetypes
-from credlint.api import Project
-from credlint.settings import Settings
 
 
 def found(findings):
@@ -84,6 +82,6 @@ def test_placeholders_and_moto_settings(lint):
 
 def test_malformed_toml_is_a_notice_and_falls_back_to_text(tmp_path, ruleset):
     code = fill('[aws]\naccess_key_id = "@KEY@"\nsecret_access_key = "@SECRET@\n')
-    result = Project(Settings(root=str(tmp_path)), ruleset).lint_source(str(tmp_path / "app.toml"), code.encode())
+    result = lint_file(str(tmp_path / "app.toml"), code.encode(), tmp_path, ruleset)
     assert found(result.findings) == [("CL201", 2)]
     assert any(n.message.startswith("could not parse as TOML") for n in result.notices)

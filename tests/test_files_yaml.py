@@ -6,10 +6,8 @@ import textwrap
 
 import pytest
 
-from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2
+from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2, lint_file
 from credlint import filetypes
-from credlint.api import Project
-from credlint.settings import Settings
 
 
 def found(findings):
@@ -152,7 +150,7 @@ def test_malformed_yaml_is_a_notice_and_falls_back_to_text(tmp_path, ruleset):
               AWS_ACCESS_KEY_ID: @KEY@
              AWS_SECRET_ACCESS_KEY: [unclosed
         """)
-    result = Project(Settings(root=str(tmp_path)), ruleset).lint_source(str(tmp_path / "compose.yml"), code.encode())
+    result = lint_file(str(tmp_path / "compose.yml"), code.encode(), tmp_path, ruleset)
     assert found(result.findings) == [("CL201", 4)]
     assert any(n.message.startswith("could not parse as YAML (line") for n in result.notices)
 

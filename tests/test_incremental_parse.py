@@ -56,23 +56,17 @@ def test_random_edits_parse_like_a_full_parse(path):
 
 
 def test_the_language_server_path_uses_it(tmp_path):
-    from credlint.api import Project
-    from credlint.languages import python
-    from credlint.settings import Settings
+    from credlint.api import lint_bytes
 
-    from conftest import KEY_ID, SECRET
+    from conftest import KEY_ID, SECRET, workspace_at
 
-    project = Project(Settings(root=str(tmp_path)))
+    workspace = workspace_at(tmp_path, incremental=True)  # as the language server sets it up
     body = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(300))
     call = f"import boto3\ns3 = boto3.client('s3', aws_access_key_id='{KEY_ID}', aws_secret_access_key='{SECRET}')\n"
-    python.use_incremental_parsing()
-    try:
-        first = project.lint_source(str(tmp_path / "app.py"), (call + body).encode())
-        edited = body.replace("def f150(x):\n", "def f150(x):\n    y = x  # typing\n")
-        second = project.lint_source(str(tmp_path / "app.py"), (call + edited).encode())
-        assert python._incremental.reused == 1
-    finally:
-        python.use_incremental_parsing(False)
+    first = lint_bytes(str(tmp_path / "app.py"), (call + body).encode(), workspace)
+    edited = body.replace("def f150(x):\n", "def f150(x):\n    y = x  # typing\n")
+    second = lint_bytes(str(tmp_path / "app.py"), (call + edited).encode(), workspace)
+    assert workspace.session().state["python.incremental"].reused == 1
     assert [(f.rule_id, f.span) for f in first.findings] == [(f.rule_id, f.span) for f in second.findings]
 
 
@@ -170,23 +164,22 @@ def test_random_edits_lint_like_a_fresh_lint(tmp_path):
     """The language server reuses, for every top-level statement an edit did
     not touch, its tree and its walk (bindings, scopes, calls): the findings
     must be exactly those of a fresh lint of the same text."""
-    from credlint.api import Project
-    from credlint.languages import python
-    from credlint.settings import Settings
+    from credlint.api import lint_bytes
 
-    project = Project(Settings(root=str(tmp_path)))
+    from conftest import workspace_at
+
+    incremental = workspace_at(tmp_path, incremental=True)
+    fresh_workspace = workspace_at(tmp_path)
     path = str(tmp_path / "app.py")
     rng = random.Random(7)
     text = "\n".join(_python_examples()) + "\n" + SDK_BLOCK
-    python.use_incremental_parsing()
-    parser = python._incremental
     compared = 0
 
-    def findings(data):
-        result = project.lint_source(path, data)
+    def findings(data, workspace):
+        result = lint_bytes(path, data, workspace)
         return [(f.rule_id, f.span, f.message) for f in result.findings]
 
-    try:
+    if True:
         for _ in range(150):
             lines = text.splitlines(keepends=True)
             at = rng.randrange(len(lines) + 1)
@@ -201,16 +194,10 @@ def test_random_edits_lint_like_a_fresh_lint(tmp_path):
                 lines[at] = line[:cut] + rng.choice(["x", " ", "#", "1", ""]) + line[cut:]
             candidate = "".join(lines)
             data = candidate.encode()
-            incremental = findings(data)
-            python._incremental = None  # the same text, parsed and walked from scratch
-            try:
-                fresh = findings(data)
-            finally:
-                python._incremental = parser
-            assert incremental == fresh
+            kept = findings(data, incremental)
+            fresh = findings(data, fresh_workspace)  # the same text, parsed and walked from scratch
+            assert kept == fresh
             if _full(candidate) != "SyntaxError":
                 text = candidate
                 compared += bool(fresh)
-    finally:
-        python.use_incremental_parsing(False)
-    assert parser.reused > 50 and compared > 50
+    assert incremental.session().state["python.incremental"].reused > 50 and compared > 50

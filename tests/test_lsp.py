@@ -505,14 +505,14 @@ FAULTY_SERVER = """
 import sys
 from credlint import api, lsp
 
-real = api.Project.lint_source
+real = api.run
 
-def lint_source(self, path, data):
-    if path.endswith("boom.py"):
-        raise ValueError("cannot handle " + data.decode())  # the text, secret included
-    return real(self, path, data)
+def run(request, *args, **kwargs):
+    if request.buffer is not None and request.buffer.path.endswith("boom.py"):
+        raise ValueError("cannot handle " + request.buffer.data.decode())  # the text, secret included
+    return real(request, *args, **kwargs)
 
-api.Project.lint_source = lint_source
+api.run = run
 sys.exit(lsp.main())
 """
 

@@ -18,9 +18,7 @@ from typing import Iterable, List, Optional, Sequence, Tuple
 
 import pytest
 
-from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2, run_cli
-from credlint.api import Project
-from credlint.settings import Settings
+from conftest import KEY_ID, KEY_ID_2, SECRET, SECRET_2, run_cli, lint_file
 
 # A third secret, using the '/' and '+' characters of the key alphabet.
 SECRET_3 = "Zk4/Tq9+Lm2Wx7Pb3Nc8Rv1Yd6Hf0Js5Ga2Ke9Uo"
@@ -88,8 +86,7 @@ def on_line(findings, rule_ids: Sequence[str], line: int):
 
 def raw_lint(ruleset, tmp_path, filename: str, data: bytes):
     """The FileResult for a buffer (findings *and* notices)."""
-    project = Project(Settings(root=str(tmp_path)), ruleset)
-    return project.lint_source(str(tmp_path / filename), data)
+    return lint_file(tmp_path / filename, data, tmp_path, ruleset)
 
 
 def squash(text: str) -> str:

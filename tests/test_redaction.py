@@ -13,7 +13,7 @@ import pytest
 from credlint.model import Notice
 from credlint.redaction import mask, redact_line, redact_message
 
-from conftest import KEY_ID, SECRET, run_cli
+from conftest import KEY_ID, SECRET, run_cli, lint_file
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
@@ -61,17 +61,15 @@ def test_terraform_parse_error_does_not_quote_the_secret(tmp_path):
 def test_python_syntax_error_messages_are_redacted(tmp_path, monkeypatch):
     """Python 3.9 answers `print "S"` with `Did you mean print("S")?`. Whatever
     the interpreter says, the notice is masked on its way out."""
-    from credlint.api import Project
     from credlint.languages import python
-    from credlint.settings import Settings
 
-    def parse_as_39(source):
+    def parse_as_39(source, *args):
         raise SyntaxError(f'Missing parentheses in call to \'print\'. Did you mean print("{SECRET}")?',
                           (source.path, 2, 1, "", 2, 1))
 
     monkeypatch.setattr(python, "parse", parse_as_39)
     code = f'import boto3\nprint "{SECRET}"\nboto3.client("s3", aws_secret_access_key=x)\n'
-    result = Project(Settings(root=str(tmp_path))).lint_source(str(tmp_path / "p.py"), code.encode())
+    result = lint_file(str(tmp_path / "p.py"), code.encode(), tmp_path)
     messages = " ".join(n.message for n in result.notices)
     assert "could not parse as Python (line 2" in messages
     assert_no_piece(messages)
@@ -108,17 +106,15 @@ def test_every_notice_is_masked_when_it_is_made():
 def test_python_suggestions_that_quote_the_line_are_dropped(tmp_path, monkeypatch):
     """The suggestion quotes source whatever it holds (a short MinIO secret
     with punctuation is neither key-shaped nor random-looking): it is dropped."""
-    from credlint.api import Project
     from credlint.languages import python
-    from credlint.settings import Settings
 
-    def parse_as_39(source):
+    def parse_as_39(source, *args):
         raise SyntaxError("Missing parentheses in call to 'print'. Did you mean print(\"Zq8#vR2!mK5pL\")?",
                           (source.path, 2, 1, "", 2, 1))
 
     monkeypatch.setattr(python, "parse", parse_as_39)
     code = 'import boto3\nprint "Zq8#vR2!mK5pL"\nboto3.client("s3", aws_secret_access_key=x)\n'
-    result = Project(Settings(root=str(tmp_path))).lint_source(str(tmp_path / "m.py"), code.encode())
+    result = lint_file(str(tmp_path / "m.py"), code.encode(), tmp_path)
     (notice,) = result.notices
     assert notice.message == ("could not parse as Python (line 2: Missing parentheses in call to 'print'.); "
                               "scanned as text only")

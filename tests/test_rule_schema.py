@@ -13,7 +13,7 @@ from credlint.rulefile import schema_path
 from credlint.ruleset import RuleError, builtin_rules_dir, load_rules
 from credlint.yamlsource import load
 
-from conftest import run_cli
+from conftest import run_cli, lint_file
 
 
 def test_builtin_rules_validate_against_the_shipped_schema():
@@ -64,10 +64,7 @@ def test_a_company_wrapper_is_a_yaml_edit(tmp_path):
     assert ruleset.get("ACME001") is ruleset.get("acme-wrapper-hardcoded")
     app = tmp_path / "app.py"
     app.write_text("from acme.aws import make_s3_client as mk\n\ns3 = mk(key_id='AKIA2E3MOIH4N6CFVEX7', secret='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')\n")
-    from credlint.api import Project
-    from credlint.settings import Settings
-
-    result = Project(Settings(root=str(tmp_path), select=("ACME001",)), ruleset).lint_source(str(app), app.read_bytes())
+    result = lint_file(app, app.read_bytes(), tmp_path, ruleset, select=("ACME001",))
     assert [(f.rule_id, f.span.line) for f in result.findings] == [("ACME001", 3)]
 
 

@@ -1,4 +1,7 @@
-"""Turn fix plans into edits, and edits into a fixed file.
+"""Turn fix plans into edits, and edits into a fixed file: the machinery that
+every language shares. What the edits of a plan are, and whether a text
+still parses, is the analyzer's business (languages/base.py: `fix_options`,
+`parses`); this package never looks at syntax.
 
 Guarantees, each checked here rather than hoped for:
 - an edit touches only the call (or statement) it fixes, and is minimal (a
@@ -10,72 +13,48 @@ Guarantees, each checked here rather than hoped for:
 """
 from __future__ import annotations
 
-import ast
-import difflib
-import warnings
-from typing import Callable, List, Sequence, Tuple
+from typing import Callable, List, NamedTuple, Sequence, Set, Tuple
 
-from ..model import Edit, Finding, Fix, FixPlan, Span
+from ..model import Edit, FileResult, Finding, Fix, FixPlan, Span
 from ..source import Source
 
 MAX_ROUNDS = 10
 
+# How a language makes the edits of a plan: the candidates in order of
+# preference (Python offers `pass` where removing a statement empties a block).
+EditOptions = Callable[[Source, FixPlan], Sequence[Tuple[Edit, ...]]]
+Parses = Callable[[str], bool]
+
 
 class FixError(Exception):
-    pass
+    """A fix that cannot be made safely: the finding stays, with a notice."""
 
 
-def fix_for(source: Source, plan: FixPlan) -> Fix:
-    """The edits of one plan. Raises FixError when the fix cannot be made."""
-    if plan.op == "remove-arguments":
-        from .python import FixError as PythonFixError
-        from .python import leading_indent, remove_arguments
-
-        start = source.offset(plan.target.line, plan.target.column)
-        end = source.offset(plan.target.end_line, plan.target.end_column)
-        old = source.text[start:end]
-        try:
-            new = remove_arguments(old, plan.arguments, plan.splats, source.newline(),
-                                   leading_indent(source.line_text(plan.target.line)))
-        except PythonFixError as exc:
-            raise FixError(str(exc)) from None
-        return Fix(plan.applicability, plan.title, tuple(_diff(source, start, old, new)))
-    if plan.op == "remove-statement":
-        return Fix(plan.applicability, plan.title, (_remove_statement(source, plan.target),))
-    if plan.op == "notebook":
-        raise FixError("notebook cells are fixed with --fix, which rewrites the cell")
-    raise FixError(f"unknown fix operation {plan.op!r}")
-
-
-def _diff(source: Source, base: int, old: str, new: str) -> List[Edit]:
+def diff_edits(source: Source, base: int, old: str, new: str) -> Tuple[Edit, ...]:
     """Minimal edits turning `old` (at offset `base`) into `new`."""
+    import difflib
+
     edits = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             edits.append(Edit(source.span_of(base + i1, base + i2), new[j1:j2]))
-    return edits
+    return tuple(edits)
 
 
-def _remove_statement(source: Source, target: Span) -> Edit:
-    """Delete the lines the statement stands on (with their comments)."""
+def remove_lines(source: Source, target: Span, comment: str = "#") -> Edit:
+    """Delete the lines a statement stands on (with their comments); refused
+    when another statement shares them."""
     first = source.line_text(target.line)
     last = source.line_text(target.end_line)
     if first[: target.column - 1].strip():
         raise FixError("the statement shares its line with other code")
     rest = last[target.end_column - 1:].strip()
-    if rest and not rest.startswith("#"):
+    if rest and not rest.startswith(comment):
         raise FixError("the statement shares its line with other code")
     start = source.offset(target.line, 1)
     end = source.offset(target.end_line + 1, 1) if target.end_line < len(source.lines) else len(source.text)
     return Edit(source.span_of(start, end), "")
-
-
-def _as_pass(source: Source, edit: Edit) -> Edit:
-    """The statement was alone in its block: leave `pass` in its place."""
-    line = source.line_text(edit.span.line)
-    indent = line[: len(line) - len(line.lstrip())]
-    return Edit(edit.span, f"{indent}pass{source.newline()}")
 
 
 def apply_edits(source: Source, edits: Sequence[Edit]) -> str:
@@ -93,16 +72,6 @@ def apply_edits(source: Source, edits: Sequence[Edit]) -> str:
     return "".join(out)
 
 
-def parses(text: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-        return True
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-
-
 def _overlap(a: Edit, b: Edit) -> bool:
     sa, sb = a.span, b.span
     a0, a1 = (sa.line, sa.column), (sa.end_line, sa.end_column)
@@ -110,114 +79,118 @@ def _overlap(a: Edit, b: Edit) -> bool:
     return a0 < b1 and b0 < a1 or a0 == b0
 
 
-class Outcome:
-    def __init__(self, text: str, applied: List[Finding], notices: List[Tuple[int, str]], final: object) -> None:
-        self.text = text
-        self.applied = applied  # the findings whose fixes were applied, over all rounds
-        self.notices = notices  # (line, message) for fixes that could not be applied
-        self.final = final  # the lint result of the fixed text
+class Outcome(NamedTuple):
+    text: str
+    applied: Tuple[Finding, ...]  # the findings whose fixes were applied, over all rounds
+    notices: Tuple[Tuple[int, str], ...]  # (line, message) for fixes that could not be applied
+    final: FileResult  # the lint result of the fixed text
 
 
-def fix_text(source: Source, lint: Callable[[str], object], allowed: Sequence[str], result=None) -> Outcome:
+def fix_rounds(source: Source, lint: Callable[[str], FileResult], allowed: Sequence[str], first: FileResult,
+               options: EditOptions, parses: Parses) -> Outcome:
     """Apply the fixes whose applicability is in `allowed`, round after round
     (a fix may uncover another, nested fixes wait for the next round), until
-    none is left. `lint(text)` lints a version of the file; `result` is the
-    lint of `source` when the caller already has it."""
+    none is left. `first` is the lint of `source`; `lint(text)` lints a fixed
+    version (once per round)."""
     applied: List[Finding] = []
     notices: List[Tuple[int, str]] = []
-    refused = set()
-    result = result if result is not None else lint(source.text)
+    refused: Set[Tuple[str, str]] = set()
+    result = first
     for _ in range(MAX_ROUNDS):
         candidates = [f for f in result.findings
                       if f.fix_plan is not None and f.fix_plan.applicability in allowed
                       and (f.rule_id, f.fingerprint) not in refused]
         if not candidates:
             break
-        chosen: List[Tuple[Finding, Fix]] = []
+        chosen: List[Tuple[Finding, List[Tuple[Edit, ...]]]] = []
         for finding in candidates:
             try:
-                fix = fix_for(source, finding.fix_plan)
+                choices = [tuple(c) for c in options(source, finding.fix_plan)]
             except FixError as exc:
                 refused.add((finding.rule_id, finding.fingerprint))
                 notices.append((finding.span.line, f"{finding.rule_id} fix skipped: {exc}"))
                 continue
-            if any(_overlap(e, other) for _, f in chosen for other in f.edits for e in fix.edits):
+            if any(_overlap(e, other) for _, c in chosen for other in c[0] for e in choices[0]):
                 continue  # next round, on the text this round produces
-            chosen.append((finding, fix))
+            chosen.append((finding, choices))
         if not chosen:
             break
-        text = apply_edits(source, [e for _, fix in chosen for e in fix.edits])
-        if not parses(text):
-            text, chosen = _one_by_one(source, chosen, notices, refused)
-            if not chosen:
+        text = _try(source, [e for _, c in chosen for e in c[0]])
+        kept = [f for f, _ in chosen]
+        if text is None or not parses(text):
+            text, kept = _one_by_one(source, chosen, notices, refused, parses)
+            if not kept:
                 break
-        applied.extend(finding for finding, _ in chosen)
+        applied.extend(kept)
         source = source.with_text(text)
         result = lint(text)
-    return Outcome(source.text, applied, notices, result)
+    return Outcome(source.text, tuple(applied), tuple(notices), result)
 
 
-def _one_by_one(source: Source, chosen, notices, refused):
+def _try(source: Source, edits: Sequence[Edit]):
+    try:
+        return apply_edits(source, edits)
+    except FixError:
+        return None
+
+
+def _one_by_one(source: Source, chosen, notices, refused, parses: Parses):
     """Some fix broke the file: apply them one at a time, keeping those after
-    which the file still parses (a removed statement that was alone in its
-    block becomes `pass`)."""
-    kept = []
-    current = source
-    for finding, fix in chosen:
-        attempts = [fix]
-        if fix.edits and len(fix.edits) == 1 and finding.fix_plan.op == "remove-statement":
-            attempts.append(fix._replace(edits=(_as_pass(source, fix.edits[0]),)))
-        for attempt in attempts:
-            try:
-                trial = apply_edits(source, [e for _, k in kept for e in k.edits] + list(attempt.edits))
-            except FixError:
-                trial = None
+    which the file still parses (trying each fix's alternatives in order)."""
+    kept_edits: List[Edit] = []
+    kept: List[Finding] = []
+    text = source.text
+    for finding, choices in chosen:
+        for edits in choices:
+            trial = _try(source, kept_edits + list(edits))
             if trial is not None and parses(trial):
-                kept.append((finding, attempt))
-                current = source.with_text(trial)
+                kept_edits.extend(edits)
+                kept.append(finding)
+                text = trial
                 break
         else:
             refused.add((finding.rule_id, finding.fingerprint))
             notices.append((finding.span.line, f"{finding.rule_id} fix skipped: the result would not parse"))
-    return current.text, kept
+    return text, kept
 
 
-def unified_diff(path: str, before: str, after: str) -> str:
-    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                 fromfile=f"a/{path}", tofile=f"b/{path}")
-    out = "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
-    return out
-
-
-def attach(source: Source, finding: Finding) -> Finding:
+def attach(source: Source, finding: Finding, options: EditOptions, parses: Parses) -> Finding:
     """The finding with its fix's edits (for JSON, SARIF and editors), when
-    the fix can be made and, applied alone, leaves a file that parses (with
-    `pass` where a removed statement was alone in its block, as --fix does)."""
-    if finding.fix_plan is None:
+    the fix can be made and, applied alone, leaves a file that parses (the
+    first of the language's alternatives that does, as --fix would)."""
+    if finding.fix_plan is None or finding.fix_plan.op == "notebook":
         return finding
     try:
-        fix = fix_for(source, finding.fix_plan)
+        choices = [tuple(c) for c in options(source, finding.fix_plan)]
     except FixError:
         return finding
-    if not parses(source.text) or parses(apply_edits(source, fix.edits)):
-        return finding._replace(fix=fix)
-    if finding.fix_plan.op == "remove-statement" and len(fix.edits) == 1:
-        fix = fix._replace(edits=(_as_pass(source, fix.edits[0]),))
-        if parses(apply_edits(source, fix.edits)):
-            return finding._replace(fix=fix)
+    if not parses(source.text):  # already broken: the edits are still the best offer
+        return finding._replace(fix=Fix(finding.fix_plan.applicability, finding.fix_plan.title, choices[0]))
+    for edits in choices:
+        text = _try(source, edits)
+        if text is not None and parses(text):
+            return finding._replace(fix=Fix(finding.fix_plan.applicability, finding.fix_plan.title, edits))
     return finding
 
 
+def unified_diff(path: str, before: str, after: str) -> str:
+    import difflib
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace the file in one step (temporary file in the same directory,
-    then rename), keeping its permission bits: an interrupted run never
-    leaves half a file."""
+    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines)
+
+
+def write_atomic(path: str, data: bytes, st=None) -> None:
+    """Replace the file in one step (a temporary file in the same directory,
+    then a rename), keeping its permission bits and owner: an interrupted run
+    never leaves half a file. `st` is the file's stat when the caller has it.
+    Raises OSError, having written nothing, when the owner cannot be kept."""
     import os
     import stat
     import tempfile
 
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    st = st or os.stat(path)
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".credlint-")
     try:
@@ -225,7 +198,10 @@ def write_atomic(path: str, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        own = os.stat(tmp)
+        if (own.st_uid, own.st_gid) != (st.st_uid, st.st_gid) and hasattr(os, "chown"):
+            os.chown(tmp, st.st_uid, st.st_gid)
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -13,7 +13,8 @@ import json
 import re
 from typing import Callable, List, Optional, Sequence, Tuple
 
-from . import fix_text
+from . import EditOptions, Parses, fix_rounds
+from ..model import FileResult
 from ..source import Source
 
 _BOUNDARY = "# credlint: notebook cell boundary {}"
@@ -29,7 +30,10 @@ class NotebookFix:
         self.notices = notices
 
 
-def fix_notebook(data: bytes, lint_python: Callable[[str], object], allowed: Sequence[str]) -> NotebookFix:
+def fix_notebook(data: bytes, lint_python: Callable[[str], FileResult], allowed: Sequence[str],
+                 options: EditOptions, parses: Parses) -> NotebookFix:
+    """`lint_python` lints the cells as one module; `options` and `parses`
+    are the Python analyzer's."""
     try:
         text = data.decode("utf-8")
         notebook = json.loads(text)
@@ -40,9 +44,9 @@ def fix_notebook(data: bytes, lint_python: Callable[[str], object], allowed: Seq
     code = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
     module, magics = _module(code)
     source = Source("<cells>.py", module.encode("utf-8"), "utf-8")
-    outcome = fix_text(source, lint_python, allowed)
+    outcome = fix_rounds(source, lint_python, allowed, lint_python(module), options, parses)
     if not outcome.applied:
-        return NotebookFix(data, 0, outcome.notices)
+        return NotebookFix(data, 0, list(outcome.notices))
     if layout is None:
         return NotebookFix(data, 0, [(0, "fixes skipped: the notebook is not in nbformat's JSON layout; "
                                         "save it from Jupyter or fix the cells by hand")])
@@ -54,7 +58,7 @@ def fix_notebook(data: bytes, lint_python: Callable[[str], object], allowed: Seq
         if (old if isinstance(old, str) else "".join(old or [])) != new:
             cell["source"] = new.splitlines(keepends=True) if isinstance(old, list) else new
     after = json.dumps(notebook, ensure_ascii=False, **layout) + "\n"
-    return NotebookFix(after.encode("utf-8"), len(outcome.applied), outcome.notices)
+    return NotebookFix(after.encode("utf-8"), len(outcome.applied), list(outcome.notices))
 
 
 def _layout(notebook, text: str) -> Optional[dict]:

@@ -3,13 +3,16 @@
 A rule's `match` block is keyed by file type; the analyzer registered for that
 type compiles and runs it. `any` is the text analyzer, used for every file
 type a rule has no block for. Analyzers are imported on first use, so a run
-that only meets JSON never imports the Python analyzer.
+that only meets JSON never imports the Python analyzer. Each module exposes
+`ANALYZER`, an instance of languages.base.Analyzer.
 """
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
-from typing import Dict, Tuple
+from typing import TYPE_CHECKING, Dict, Tuple
+
+if TYPE_CHECKING:
+    from .base import Analyzer
 
 ANALYZERS: Dict[str, str] = {
     "python": "credlint.languages.python",
@@ -30,19 +33,24 @@ BLOCKS: Dict[str, Tuple[str, ...]] = {
     "notebook": ("notebook", "python"),
 }
 
-_loaded: Dict[str, ModuleType] = {}
+# Shared rule documents (`rules/shared/*.yaml`, by their `kind:`) and the file
+# type whose analyzer compiles them. `key-policy` belongs to the engine.
+SHARED: Dict[str, str] = {
+    "python-sdk": "python",
+}
+
+_loaded: Dict[str, "Analyzer"] = {}
 
 
 def blocks_for(file_type: str) -> Tuple[str, ...]:
     return BLOCKS.get(file_type, (file_type,))
 
 
-def analyzer(file_type: str) -> ModuleType:
-    module = _loaded.get(file_type)
-    if module is None:
-        module = importlib.import_module(ANALYZERS[file_type])
-        _loaded[file_type] = module
-    return module
+def analyzer(file_type: str) -> "Analyzer":
+    found = _loaded.get(file_type)
+    if found is None:
+        found = _loaded[file_type] = importlib.import_module(ANALYZERS[file_type]).ANALYZER
+    return found
 
 
 def known(file_type: str) -> bool:

@@ -8,9 +8,11 @@ only writes the part that understands its syntax.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from ..model import FixPlan, Rule, Span
+from ..fixes import FixError, attach, fix_rounds
+from ..model import Edit, FileResult, FixPlan, Rule, Span
+from ..source import DecodeError, Source, text_encoding
 
 
 @dataclass
@@ -59,3 +61,90 @@ class CompileContext:
 
     def error(self, subpath: tuple, message: str):
         return self.doc.error(self.path + tuple(subpath), message)
+
+
+class Session:
+    """What one linter keeps between files: per-analyzer state such as the
+    language server's incremental parser. A setting of the run, not a switch
+    of the process: two linters in one process do not share it."""
+
+    def __init__(self, incremental: bool = False) -> None:
+        self.incremental = incremental
+        self.state: Dict[str, Any] = {}
+
+
+class Analyzer:
+    """The contract between the engine and one file type (or language).
+
+    Subclasses set `name` (the rules' match-block key) and `kinds`, and
+    override what they support; the defaults say "no fixes" and "no
+    prefilter tokens" (the rule then runs on every file of the type)."""
+
+    name = ""
+    kinds: Tuple[str, ...] = ()
+    no_fix = "has no automatic fix"
+    # Parse the file even when only text rules apply to it, so that a file
+    # that does not parse gets its notice (Python: a syntax error is news).
+    parse_always = False
+
+    def compile_match(self, kind: str, options: Any, ctx: CompileContext) -> Compiled:
+        raise ctx.error((), f"the {self.name} analyzer has no match kind {kind!r}; use one of {', '.join(self.kinds)}")
+
+    def compile_fix(self, options: Any, ctx: CompileContext) -> None:
+        raise ctx.error((), f"{self.name}: {self.no_fix}")
+
+    def derive_triggers(self, compiled: Compiled, library) -> List[Any]:
+        return []
+
+    def merge_shared(self, kind: str, docs: List[Any]) -> Any:
+        """Compile the shared documents (`rules/shared/`) of a kind this
+        analyzer registered in languages.SHARED."""
+        raise NotImplementedError(kind)
+
+    def decode(self, path: str, data: bytes):
+        return Source.for_text(path, data)
+
+    def analyze(self, source, rules, library, session: Optional[Session] = None) -> AnalysisResult:
+        raise NotImplementedError
+
+    # -- fixes: only analyzers whose rules offer them -------------------------------------
+
+    def fix_options(self, source, plan: FixPlan) -> Sequence[Tuple[Edit, ...]]:
+        """The edits that carry out one fix plan on `source`: alternatives in
+        order of preference (the first whose result parses wins). Raises
+        fixes.FixError when the fix cannot be made."""
+        raise FixError(f"{self.name} files have no fixes")
+
+    def parses(self, text: str) -> bool:
+        """Does a fixed text still parse (a fix that breaks the file is refused)?"""
+        return True
+
+    def decode_strict(self, path: str, data: bytes):
+        """The file's text for fixing: decoding must round-trip byte for byte."""
+        return Source(path, data, text_encoding(data))
+
+    def fix_file(self, path: str, data: bytes, first: FileResult, lint: Callable[..., FileResult],
+                 allowed: Sequence[str]) -> FixedText:
+        """Apply the allowed fixes of `first` (the lint of `data`), round after
+        round; `lint` lints another version of the file."""
+        source = self.decode_strict(path, data)
+        outcome = fix_rounds(source, lambda text: lint(source.with_text(text).encode()), allowed, first,
+                             self.fix_options, self.parses)
+        after = source.with_text(outcome.text).encode() if outcome.applied else data
+        return FixedText(after, outcome.final, len(outcome.applied), outcome.notices)
+
+    def attach_fixes(self, path: str, data: bytes, result: FileResult) -> FileResult:
+        """The result with each fixable finding's edits (JSON, SARIF, editors)."""
+        try:
+            source = self.decode_strict(path, data)
+        except DecodeError:
+            return result
+        return result._replace(findings=tuple(attach(source, f, self.fix_options, self.parses)
+                                              for f in result.findings))
+
+
+class FixedText(NamedTuple):
+    after: bytes  # the fixed file (the input when nothing changed)
+    final: FileResult  # the lint of `after`
+    applied: int  # fixes applied
+    notices: Tuple[Tuple[int, str], ...]  # (line, why a fix was skipped)

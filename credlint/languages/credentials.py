@@ -26,7 +26,7 @@ from typing import Dict, Iterable, List, NamedTuple, Optional, Pattern, Sequence
 from ..model import Rule
 from ..prefilter import Clause
 from ..source import Source
-from .base import AnalysisResult, Compiled, RawFinding
+from .base import AnalysisResult, Analyzer, Compiled, RawFinding
 
 KIND = "credential-values"
 
@@ -114,6 +114,22 @@ def derive_triggers(compiled: Compiled, library) -> List[Clause]:
     if isinstance(match, CredentialValues):
         return name_triggers(match.names)
     return []
+
+
+class CredentialFileAnalyzer(Analyzer):
+    """A credential file format (JSON, INI, .env, YAML, TOML): its rules
+    match `credential-values` and offer no fix, because the file itself must
+    leave the repository."""
+
+    kinds = (KIND,)
+    options: Tuple[str, ...] = ("names", "ignore-case")
+    no_fix = "credential files have no automatic fix: the file must leave the repository"
+
+    def compile_match(self, kind: str, options: dict, ctx) -> Compiled:
+        return compile_credential_values(kind, options, ctx, self.options)
+
+    def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
+        return derive_triggers(compiled, library)
 
 
 def is_real(policy, shape: str, value: str) -> bool:

@@ -26,8 +26,6 @@ from . import credentials
 from .base import AnalysisResult, Compiled
 from .credentials import CredentialValues, Pair
 
-FILE_TYPES = ("dotenv",)
-KINDS = (credentials.KIND,)
 SHELL_SUFFIXES = (".sh", ".bash", ".zsh")
 SHELL_NAMES = (".bashrc", ".bash_profile", ".profile", ".zshrc", ".zshenv", ".envrc")
 
@@ -50,15 +48,13 @@ class Assignment(NamedTuple):
     line: int
 
 
-def compile_match(kind: str, options: dict, ctx) -> Compiled:
-    return credentials.compile_credential_values(kind, options, ctx)
+class DotenvAnalyzer(credentials.CredentialFileAnalyzer):
+    name = "dotenv"
+    no_fix = ".env files have no automatic fix: the file must leave the repository"
 
-
-def compile_fix(options: dict, ctx) -> None:
-    raise ctx.error((), ".env files have no automatic fix: the file must leave the repository")
-
-
-derive_triggers = credentials.derive_triggers
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session=None) -> AnalysisResult:
+        return analyze(source, rules, library)
 
 
 def is_shell(path: str, text: str = "") -> bool:
@@ -152,3 +148,6 @@ SHELL_ADVICE = ("delete the value from the script, rotate the key in IAM, and le
 def pairs(assignments: List[Assignment]) -> Iterator[Pair]:
     for item in assignments:
         yield Pair(item.name, item.value, item.start, item.end, item.name)
+
+
+ANALYZER = DotenvAnalyzer()

@@ -31,8 +31,6 @@ from . import credentials
 from .base import AnalysisResult, Compiled, RawFinding
 from .credentials import CredentialValues, Pair
 
-FILE_TYPES = ("ini",)
-KINDS = (credentials.KIND, "role-without-mfa")
 TOP = "\0top"  # the section of options written before any header
 _NO_DEFAULT = "\0no-default-section"  # so that [DEFAULT] is an ordinary section
 
@@ -42,25 +40,28 @@ class RoleWithoutMfa:
         self.unless_any = unless_any
 
 
-def compile_match(kind: str, options: dict, ctx) -> Compiled:
-    if kind == "role-without-mfa":
-        options = options or {}
-        for option in options:
-            if option != "unless-any":
-                raise ctx.error((option,), f"unknown option {option!r}; allowed: unless-any")
-        unless = tuple(str(x).lower() for x in options.get("unless-any") or ())
-        return Compiled(kind, RoleWithoutMfa(unless))
-    return credentials.compile_credential_values(kind, options, ctx)
+class IniAnalyzer(credentials.CredentialFileAnalyzer):
+    name = "ini"
+    kinds = (credentials.KIND, "role-without-mfa")
 
+    def compile_match(self, kind: str, options: dict, ctx) -> Compiled:
+        if kind == "role-without-mfa":
+            options = options or {}
+            for option in options:
+                if option != "unless-any":
+                    raise ctx.error((option,), f"unknown option {option!r}; allowed: unless-any")
+            unless = tuple(str(x).lower() for x in options.get("unless-any") or ())
+            return Compiled(kind, RoleWithoutMfa(unless))
+        return super().compile_match(kind, options, ctx)
 
-def compile_fix(options: dict, ctx) -> None:
-    raise ctx.error((), "credential files have no automatic fix: the file must leave the repository")
+    def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
+        if compiled.kind == "role-without-mfa":
+            return [Clause(any=(b"role_arn",), ignore_case=True)]
+        return super().derive_triggers(compiled, library)
 
-
-def derive_triggers(compiled: Compiled, library) -> List[Clause]:
-    if compiled.kind == "role-without-mfa":
-        return [Clause(any=(b"role_arn",), ignore_case=True)]
-    return credentials.derive_triggers(compiled, library)
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session=None) -> AnalysisResult:
+        return analyze(source, rules, library)
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -249,3 +250,6 @@ def roles_without_mfa(rule: Rule, match: RoleWithoutMfa, ini: IniFile, source: S
             values={"profile": section.profile, "where": section.where, "role": value.rsplit("/", 1)[-1]},
         ))
     return out
+
+
+ANALYZER = IniAnalyzer()

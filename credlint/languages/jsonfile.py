@@ -18,8 +18,6 @@ from .base import AnalysisResult, Compiled
 from .credentials import CredentialValues, Pair
 from .jsonpos import JArray, JObject, JsonError, JString, Node, parse
 
-FILE_TYPES = ("json",)
-KINDS = (credentials.KIND,)
 
 # Objects that carry a variable as a name and a value: ECS task definitions'
 # `environment`, CloudFormation parameter files, Kubernetes manifests as JSON.
@@ -28,15 +26,14 @@ NAME_VALUE_KEYS = (("name", "value"), ("Name", "Value"), ("ParameterKey", "Param
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
-def compile_match(kind: str, options: dict, ctx) -> Compiled:
-    return credentials.compile_credential_values(kind, options, ctx, ("names", "ignore-case", "top-level", "require"))
+class JsonAnalyzer(credentials.CredentialFileAnalyzer):
+    name = "json"
+    options = ("names", "ignore-case", "top-level", "require")
+    no_fix = "credentials in JSON files have no automatic fix: the file must leave the repository"
 
-
-def compile_fix(options: dict, ctx) -> None:
-    raise ctx.error((), "credentials in JSON files have no automatic fix: the file must leave the repository")
-
-
-derive_triggers = credentials.derive_triggers
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session=None) -> AnalysisResult:
+        return analyze(source, rules, library)
 
 
 def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> AnalysisResult:
@@ -132,3 +129,6 @@ def walk(node: Node, path: str) -> List[Tuple[Node, str]]:
 
 def _child(path: str, key: str) -> str:
     return f"{path}.{key}" if _IDENTIFIER.match(key) else f"{path}[{key!r}]"
+
+
+ANALYZER = JsonAnalyzer()

@@ -24,16 +24,16 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from ..model import FixPlan, Rule, Span
 from ..prefilter import Clause
 from ..source import Source
 from ..yamlsource import Located
-from .base import AnalysisResult, CompileContext, Compiled, RawFinding
+from ..model import FileResult
+from .base import AnalysisResult, Analyzer, CompileContext, Compiled, FixedText, RawFinding
 from .jsonpos import JArray, JObject, JsonError, JString, Node, parse, raw_offset
 
-FILE_TYPES = ("notebook",)
 _MAGIC = re.compile(r"^\s*(?:[%!]|[A-Za-z_][A-Za-z0-9_.]*\s*=\s*[%!])")
 _HELP = re.compile(r"^\s*[%?]*[A-Za-z_][A-Za-z0-9_.]*\?\??\s*$")
 _PARSE_FLAGS = ast.PyCF_ONLY_AST | getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0)
@@ -41,23 +41,42 @@ _PARSE_FLAGS = ast.PyCF_ONLY_AST | getattr(ast, "PyCF_ALLOW_TOP_LEVEL_AWAIT", 0)
 _TEXT_MIME = re.compile(r"^(?:text/|application/(?:json|javascript|x-.*|vnd\..*\+json)$)")
 
 
-# -- compiling: a `notebook` block is a Python block for notebooks only --------------------
+# -- the analyzer: a `notebook` block is a Python block for notebooks only -----------------
 
 
-def compile_match(kind: str, options: dict, ctx) -> Compiled:
-    from . import python
+class NotebookAnalyzer(Analyzer):
+    name = "notebook"
+    no_fix = "notebooks have no fix blocks of their own: the rules' python fixes apply to their code cells"
 
-    return python.compile_match(kind, options, ctx)
+    def compile_match(self, kind: str, options: dict, ctx) -> Compiled:
+        return _python().compile_match(kind, options, ctx)
+
+    def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
+        return _python().derive_triggers(compiled, library)
+
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session=None) -> AnalysisResult:
+        return analyze(source, rules, library)
+
+    def fix_file(self, path: str, data: bytes, first: FileResult, lint: Callable[..., FileResult],
+                 allowed: Sequence[str]) -> FixedText:
+        """Code cells are fixed as one Python module, then written back
+        (fixes/notebook.py); `lint` sees the module as a Python file."""
+        from ..fixes.notebook import fix_notebook
+
+        python = _python()
+        outcome = fix_notebook(data, lambda text: lint(text.encode("utf-8"), path + ".py"), allowed,
+                               python.fix_options, python.parses)
+        return FixedText(outcome.after, lint(outcome.after, path), outcome.applied, tuple(outcome.notices))
+
+    def attach_fixes(self, path: str, data: bytes, result: FileResult) -> FileResult:
+        return result  # edits in cell coordinates are no use to a report or an editor: --fix rewrites cells
 
 
-def compile_fix(options: dict, ctx) -> None:
-    raise ctx.error((), "notebooks have no automatic fix: the fixer edits Python files, a notebook is JSON")
+def _python() -> Analyzer:
+    from . import analyzer
 
-
-def derive_triggers(compiled: Compiled, library) -> List[Clause]:
-    from . import python
-
-    return python.derive_triggers(compiled, library)
+    return analyzer("python")
 
 
 # -- the notebook's structure -------------------------------------------------------------
@@ -340,7 +359,7 @@ def _text_blocks(rules: Sequence[Tuple[Rule, Compiled]], library) -> List[Tuple[
         compiled = cache.get(key)
         if compiled is None:
             ctx = CompileContext(library, Located(rule.source, {}, {}), ("match", "any", spec["kind"]))
-            compiled = cache[key] = text.compile_match(spec["kind"], spec["options"], ctx)
+            compiled = cache[key] = text.ANALYZER.compile_match(spec["kind"], spec["options"], ctx)
         out.append((rule, compiled))
     return out
 
@@ -372,3 +391,6 @@ def _scan_texts(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
                     label += ": clear the outputs before committing (jupyter nbconvert --clear-output, nbstripout)"
                 result.findings.append(_relabel(item, span, (span,), (), label))
                 result.secrets.extend(item.secrets)
+
+
+ANALYZER = NotebookAnalyzer()

@@ -25,11 +25,9 @@ from ..model import Rule
 from ..prefilter import Clause
 from ..source import Source
 from . import credentials
-from .base import AnalysisResult, Compiled
+from .base import AnalysisResult, Analyzer, Compiled
 from .credentials import Names, Pair
 
-FILE_TYPES = ("terraform",)
-KINDS = ("credential-attributes",)
 
 
 class HclError(ValueError):
@@ -160,7 +158,7 @@ def _template_end(text: str, pos: int) -> int:
 # -- parsing -----------------------------------------------------------------------------
 
 
-def _describe(token: Token) -> str:
+def _token_kind(token: Token) -> str:
     """A token as an error message may name it: never a string's content."""
     if token.kind == "punct":
         return repr(token.text)
@@ -191,7 +189,7 @@ def _body(tokens: List[Token], pos: int, blocks: Tuple[Tuple[str, ...], ...], ou
         if token.kind == "eof" or (token.kind == "punct" and token.text == "}"):
             return pos
         if token.kind != "ident":
-            raise HclError(f"expected an attribute or a block, found {_describe(token)}", token.start, text)
+            raise HclError(f"expected an attribute or a block, found {_token_kind(token)}", token.start, text)
         name = token
         pos += 1
         following = tokens[pos]
@@ -244,54 +242,56 @@ def _expression(tokens: List[Token], pos: int, text: str) -> Tuple[int, Optional
 # -- the match kind ----------------------------------------------------------------------
 
 
-def compile_match(kind: str, options: dict, ctx) -> Compiled:
-    if kind != "credential-attributes":
-        raise ctx.error((), f"terraform files have no match kind {kind!r}; use credential-attributes")
-    if not isinstance(options, dict):
-        raise ctx.error((), "credential-attributes takes a mapping with names, variables and blocks")
-    for option in options:
-        if option not in ("names", "variables", "blocks"):
-            raise ctx.error((option,), f"unknown option {option!r}; allowed: names, variables, blocks")
-    names = credentials.compile_names(options, ctx, "names")
-    variables = credentials.compile_names(options, ctx, "variables")
-    blocks = []
-    for index, spec in enumerate(options.get("blocks") or ()):
-        parts = tuple(str(spec).split())
-        if not 1 <= len(parts) <= 2:
-            raise ctx.error(("blocks", index), "a block is its type and optionally its first label: 'provider aws'")
-        blocks.append(parts)
-    return Compiled(kind, CredentialAttributes(names, variables, tuple(blocks)))
+class TerraformAnalyzer(Analyzer):
+    name = "terraform"
+    kinds = ("credential-attributes",)
 
+    def compile_match(self, kind: str, options: dict, ctx) -> Compiled:
+        if kind != "credential-attributes":
+            raise ctx.error((), f"terraform files have no match kind {kind!r}; use credential-attributes")
+        if not isinstance(options, dict):
+            raise ctx.error((), "credential-attributes takes a mapping with names, variables and blocks")
+        for option in options:
+            if option not in ("names", "variables", "blocks"):
+                raise ctx.error((option,), f"unknown option {option!r}; allowed: names, variables, blocks")
+        names = credentials.compile_names(options, ctx, "names")
+        variables = credentials.compile_names(options, ctx, "variables")
+        blocks = []
+        for index, spec in enumerate(options.get("blocks") or ()):
+            parts = tuple(str(spec).split())
+            if not 1 <= len(parts) <= 2:
+                raise ctx.error(("blocks", index), "a block is its type and optionally its first label: 'provider aws'")
+            blocks.append(parts)
+        return Compiled(kind, CredentialAttributes(names, variables, tuple(blocks)))
 
-def compile_fix(options: dict, ctx) -> None:
-    raise ctx.error((), "credentials in Terraform files have no automatic fix: the value must be removed by hand")
+    def compile_fix(self, options: dict, ctx) -> None:
+        raise ctx.error((), "credentials in Terraform files have no automatic fix: the value must be removed by hand")
 
-
-def derive_triggers(compiled: Compiled, library) -> List[Clause]:
-    match: CredentialAttributes = compiled.options
-    clauses = credentials.name_triggers(match.names) + credentials.name_triggers(match.variables)
-    tokens = tuple(sorted({t for c in clauses for t in c.any}))
-    return [Clause(any=tokens, ignore_case=all(c.ignore_case for c in clauses))]
-
-
-def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> AnalysisResult:
-    result = AnalysisResult()
-    try:
-        found = attributes(source.text)
-    except HclError as exc:
-        return credentials.unparsed(result, rules, f"could not parse as Terraform ({exc}); scanned as text only")
-    except RecursionError:
-        return credentials.unparsed(result, rules, "could not parse as Terraform (nested too deeply); "
-                                                   "scanned as text only")
-    policy = library.policy()
-    for rule, compiled in rules:
+    def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
         match: CredentialAttributes = compiled.options
-        for pair, shape in pairs(found, match):
-            if credentials.is_real(policy, shape, pair.value):
-                item = credentials.finding(rule, source, pair, shape)
-                result.findings.append(item)
-                result.secrets.extend(item.secrets)
-    return result
+        clauses = credentials.name_triggers(match.names) + credentials.name_triggers(match.variables)
+        tokens = tuple(sorted({t for c in clauses for t in c.any}))
+        return [Clause(any=tokens, ignore_case=all(c.ignore_case for c in clauses))]
+
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session=None) -> AnalysisResult:
+        result = AnalysisResult()
+        try:
+            found = attributes(source.text)
+        except HclError as exc:
+            return credentials.unparsed(result, rules, f"could not parse as Terraform ({exc}); scanned as text only")
+        except RecursionError:
+            return credentials.unparsed(result, rules, "could not parse as Terraform (nested too deeply); "
+                                                       "scanned as text only")
+        policy = library.policy()
+        for rule, compiled in rules:
+            match: CredentialAttributes = compiled.options
+            for pair, shape in pairs(found, match):
+                if credentials.is_real(policy, shape, pair.value):
+                    item = credentials.finding(rule, source, pair, shape)
+                    result.findings.append(item)
+                    result.secrets.extend(item.secrets)
+        return result
 
 
 def pairs(found: List[Attribute], match: CredentialAttributes) -> Iterator[Tuple[Pair, str]]:
@@ -327,3 +327,6 @@ def _matching_block(blocks: Tuple[Tuple[str, ...], ...], wanted: Tuple[Tuple[str
 
 def _describe(block: Tuple[str, ...]) -> str:
     return " ".join([block[0]] + [f'"{label}"' for label in block[1:]]) + " block"
+
+
+ANALYZER = TerraformAnalyzer()

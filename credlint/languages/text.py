@@ -11,10 +11,8 @@ from typing import List, Optional, Pattern, Sequence, Tuple
 from ..model import Rule
 from ..prefilter import Clause
 from ..source import Source
-from .base import AnalysisResult, Compiled, RawFinding
+from .base import AnalysisResult, Analyzer, Compiled, RawFinding
 
-FILE_TYPES = ("any",)
-KINDS = ("key-material",)
 
 
 @dataclass(frozen=True)
@@ -23,41 +21,53 @@ class KeyMaterialMatch:
     context: Optional[str]  # a named context pattern (detect-secrets-aws)
 
 
-def compile_match(kind: str, options: dict, ctx) -> Compiled:
-    if kind != "key-material":
-        raise ctx.error((), f"text files have no match kind {kind!r}; use key-material")
-    policy = ctx.library.policy()
-    shapes = tuple(options["shapes"])
-    for index, shape in enumerate(shapes):
-        if shape not in policy.shapes:
-            raise ctx.error(("shapes", index), f"unknown key shape {shape!r}; known: {', '.join(policy.shapes)}")
-    context = options.get("context")
-    if context not in (None, "detect-secrets-aws"):
-        raise ctx.error(("context",), f"unknown context {context!r}; use detect-secrets-aws")
-    return Compiled(kind, KeyMaterialMatch(shapes, context))
+class TextAnalyzer(Analyzer):
+    """Any file, read as text; also the fallback when a parser gives up."""
 
+    name = "any"
+    kinds = ("key-material",)
+    no_fix = "text matches have no fix"
 
-def compile_fix(options: dict, ctx) -> dict:
-    raise ctx.error((), "text matches have no fix")
+    def compile_match(self, kind: str, options: dict, ctx) -> Compiled:
+        if kind != "key-material":
+            raise ctx.error((), f"text files have no match kind {kind!r}; use key-material")
+        policy = ctx.library.policy()
+        shapes = tuple(options["shapes"])
+        for index, shape in enumerate(shapes):
+            if shape not in policy.shapes:
+                raise ctx.error(("shapes", index), f"unknown key shape {shape!r}; known: {', '.join(policy.shapes)}")
+        context = options.get("context")
+        if context not in (None, "detect-secrets-aws"):
+            raise ctx.error(("context",), f"unknown context {context!r}; use detect-secrets-aws")
+        return Compiled(kind, KeyMaterialMatch(shapes, context))
 
+    def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
+        match: KeyMaterialMatch = compiled.options
+        policy = library.policy()
+        tokens: List[bytes] = []
+        clauses: List[Clause] = []
+        for name in match.shapes:
+            shape = policy.shapes[name]
+            if shape.triggers:
+                tokens.extend(t.encode() for t in shape.triggers)
+            elif match.context == "detect-secrets-aws":
+                clauses.append(Clause(any=(b"aws",), ignore_case=True,
+                                      regex=_bytes_regex(shape.regex)))
+            else:
+                return []  # no way to prefilter: the rule runs on every file
+        if tokens:
+            clauses.insert(0, Clause(any=tuple(tokens)))
+        return clauses
 
-def derive_triggers(compiled: Compiled, library) -> List[Clause]:
-    match: KeyMaterialMatch = compiled.options
-    policy = library.policy()
-    tokens: List[bytes] = []
-    clauses: List[Clause] = []
-    for name in match.shapes:
-        shape = policy.shapes[name]
-        if shape.triggers:
-            tokens.extend(t.encode() for t in shape.triggers)
-        elif match.context == "detect-secrets-aws":
-            clauses.append(Clause(any=(b"aws",), ignore_case=True,
-                                  regex=_bytes_regex(shape.regex)))
-        else:
-            return []  # no way to prefilter: the rule runs on every file
-    if tokens:
-        clauses.insert(0, Clause(any=tuple(tokens)))
-    return clauses
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session=None) -> AnalysisResult:
+        result = AnalysisResult()
+        policy = library.policy()
+        for rule, compiled in rules:
+            for finding in scan(source, rule, compiled.options, policy):
+                result.findings.append(finding)
+                result.secrets.extend(finding.secrets)
+        return result
 
 
 def _bytes_regex(regex: Pattern[str]):
@@ -70,16 +80,6 @@ def _context_regex(name: str) -> Pattern[str]:
     from detect_secrets.plugins.aws import AWSKeyDetector
 
     return AWSKeyDetector.denylist[1]
-
-
-def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> AnalysisResult:
-    result = AnalysisResult()
-    policy = library.policy()
-    for rule, compiled in rules:
-        for finding in scan(source, rule, compiled.options, policy):
-            result.findings.append(finding)
-            result.secrets.extend(finding.secrets)
-    return result
 
 
 def scan(source: Source, rule: Rule, match: KeyMaterialMatch, policy) -> List[RawFinding]:
@@ -98,3 +98,6 @@ def scan(source: Source, rule: Rule, match: KeyMaterialMatch, policy) -> List[Ra
         span = source.span_of(start, end)
         out.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value, secret_spans=(span,)))
     return out
+
+
+ANALYZER = TextAnalyzer()

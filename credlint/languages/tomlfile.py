@@ -20,21 +20,17 @@ from . import credentials
 from .base import AnalysisResult, Compiled
 from .credentials import CredentialValues, Pair
 
-FILE_TYPES = ("toml",)
-KINDS = (credentials.KIND,)
 NAME_VALUE_KEYS = (("name", "value"), ("Name", "Value"), ("key", "value"))
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
-def compile_match(kind: str, options: dict, ctx) -> Compiled:
-    return credentials.compile_credential_values(kind, options, ctx)
+class TomlAnalyzer(credentials.CredentialFileAnalyzer):
+    name = "toml"
+    no_fix = "credentials in TOML files have no automatic fix: the value must be removed by hand"
 
-
-def compile_fix(options: dict, ctx) -> None:
-    raise ctx.error((), "credentials in TOML files have no automatic fix: the value must be removed by hand")
-
-
-derive_triggers = credentials.derive_triggers
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session=None) -> AnalysisResult:
+        return analyze(source, rules, library)
 
 
 def _toml():
@@ -123,3 +119,6 @@ def _locate(source: Source, name: str, value: str, used: Set[int]) -> Optional[i
 def _child(path: str, key: str) -> str:
     key = key if _BARE_KEY.match(key) else f'"{key}"'
     return f"{path}.{key}" if path else key
+
+
+ANALYZER = TomlAnalyzer()

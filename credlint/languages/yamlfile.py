@@ -26,8 +26,6 @@ from . import credentials
 from .base import AnalysisResult, Compiled
 from .credentials import CredentialValues, Pair
 
-FILE_TYPES = ("yaml",)
-KINDS = (credentials.KIND,)
 STR_TAG = "tag:yaml.org,2002:str"
 NAME_VALUE_KEYS = (("name", "value"), ("Name", "Value"), ("ParameterKey", "ParameterValue"))
 
@@ -47,15 +45,13 @@ ADVICE = {
 }
 
 
-def compile_match(kind: str, options: dict, ctx) -> Compiled:
-    return credentials.compile_credential_values(kind, options, ctx)
+class YamlAnalyzer(credentials.CredentialFileAnalyzer):
+    name = "yaml"
+    no_fix = "credentials in YAML files have no automatic fix: the value must be removed by hand"
 
-
-def compile_fix(options: dict, ctx) -> None:
-    raise ctx.error((), "credentials in YAML files have no automatic fix: the value must be removed by hand")
-
-
-derive_triggers = credentials.derive_triggers
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session=None) -> AnalysisResult:
+        return analyze(source, rules, library)
 
 
 def compose(text: str):
@@ -187,3 +183,6 @@ def _locate(source: Source, node, value: str) -> Optional[Tuple[int, int]]:
         return index, index + len(value)
     line_end = line_start + len(source.line_text(node.start_mark.line + 1))
     return credentials.strip_quotes(source.text, line_start, line_end)  # an escaped or folded value: its line
+
+
+ANALYZER = YamlAnalyzer()

@@ -27,8 +27,9 @@ def render(results: List[FileResult], ctx) -> str:
         for notice in result.notices:
             if notice.level in ("warning", "error"):
                 out.append(_notice(notice, root))
-    out.append(summary(results, ctx))
-    return "\n".join(out) + "\n"
+    if not ctx.quiet:
+        out.append(summary(results, ctx))
+    return "\n".join(out) + "\n" if out else ""
 
 
 def _finding(f: Finding, root: str) -> str:

@@ -28,13 +28,14 @@ def render(results: List[FileResult], ctx) -> str:
         out.append(_headline(finding, paint))
         if ctx.show_source and finding.snippet:
             out.extend(_frame(finding, paint))
-        hint = _fix_hint(finding, ctx)
+        hint = _fix_hint(finding, ctx) if not ctx.quiet else ""
         if hint:
             out.append(hint)
         if ctx.show_source:
             out.append("")
-    out.append(summary(results, ctx, paint))
-    return "\n".join(out) + "\n"
+    if not ctx.quiet:
+        out.append(summary(results, ctx, paint))
+    return "\n".join(out) + "\n" if out else ""
 
 
 def _headline(f: Finding, paint: _Paint) -> str:
@@ -74,26 +75,31 @@ def _fix_hint(f: Finding, ctx) -> str:
 def summary(results: List[FileResult], ctx, paint=None) -> str:
     paint = paint or _Paint(False)
     findings = [f for r in results for f in r.findings]
-    files = len(results)
+    failed = sum(1 for r in results if any(n.level == "error" for n in r.notices))
+    files = len(results) - failed
     fixed = sum(ctx.fixed.values())
     lines = []
     if fixed:
         lines.append(paint(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.", "green"))
     if not findings:
-        lines.append(paint(f"No problems found in {files} file{'s' if files != 1 else ''}.", "green"))
-        return "\n".join(lines)
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
-    with_findings = sum(1 for r in results if r.findings)
-    lines.append(paint(
-        f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''} ({', '.join(parts)}) "
-        f"in {with_findings} of {files} file{'s' if files != 1 else ''}.", "bold"))
-    safe = sum(1 for f in findings if (f.fix or f.fix_plan) and (f.fix or f.fix_plan).applicability == "safe")
-    unsafe = sum(1 for f in findings if (f.fix or f.fix_plan) and (f.fix or f.fix_plan).applicability == "unsafe")
-    if safe and unsafe:
-        lines.append(f"[*] {safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes).")
-    elif safe:
-        lines.append(f"[*] {safe} fixable with --fix.")
-    elif unsafe:
-        lines.append(f"[*] {unsafe} fixable with --fix --unsafe-fixes.")
+        if files or not failed:
+            lines.append(paint(f"No problems found in {files} file{'s' if files != 1 else ''}.", "green"))
+    else:
+        counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+        parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+        with_findings = sum(1 for r in results if r.findings)
+        lines.append(paint(
+            f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''} ({', '.join(parts)}) "
+            f"in {with_findings} of {files} file{'s' if files != 1 else ''}.", "bold"))
+        safe = sum(1 for f in findings if (f.fix or f.fix_plan) and (f.fix or f.fix_plan).applicability == "safe")
+        unsafe = sum(1 for f in findings if (f.fix or f.fix_plan) and (f.fix or f.fix_plan).applicability == "unsafe")
+        if safe and unsafe:
+            lines.append(f"[*] {safe} fixable with --fix ({unsafe} more with --fix --unsafe-fixes).")
+        elif safe:
+            lines.append(f"[*] {safe} fixable with --fix.")
+        elif unsafe:
+            lines.append(f"[*] {unsafe} fixable with --fix --unsafe-fixes.")
+    if failed:  # the run is incomplete: say so beside whatever it found
+        lines.append(paint(f"{failed} path{'s' if failed != 1 else ''} could not be checked (see the errors).",
+                           "error"))
     return "\n".join(lines)

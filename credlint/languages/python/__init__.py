@@ -12,16 +12,16 @@ import re
 import warnings
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ...model import Rule
+from ...fixes import FixError, diff_edits, remove_lines
+from ...model import Edit, FixPlan, Rule
 from ...prefilter import Clause
-from ...source import DecodeError, Source
-from ..base import AnalysisResult, CompileContext, Compiled, RawFinding
+from ...source import Source
+from ..base import AnalysisResult, Analyzer, CompileContext, Compiled, RawFinding, Session
 from . import assignments, calls
 from .names import ModuleModel
-from .sdk import CalleeGroup, CalleeIndex, PythonSdk, compile_group
+from .sdk import CalleeGroup, CalleeIndex, PythonSdk, compile_group, merge_sdk
 from .values import Resolver
 
-FILE_TYPES = ("python",)
 KINDS = ("sdk-call", "secret-assignment", "key-literal")
 VALUE_KINDS = frozenset({
     "secret-literal", "placeholder-literal", "environment-standard", "environment-other",
@@ -40,29 +40,8 @@ _EVIDENCE = re.compile(rb"A(?:KIA|SIA|BIA|CCA|3T)|[\'\"][A-Za-z0-9/+]{40}[\'\"]"
 # -- compiling -------------------------------------------------------------------
 
 
-def compile_match(kind: str, options: dict, ctx: CompileContext) -> Compiled:
-    if kind == "sdk-call":
-        return Compiled(kind, _compile_sdk_call(options, ctx))
-    if kind == "key-literal":
-        from .. import text
-
-        return Compiled(kind, text.compile_match("key-material", options, ctx).options)
-    if kind == "secret-assignment":
-        policy = ctx.library.policy()
-        try:
-            names = re.compile(options["names"])
-        except re.error as exc:
-            raise ctx.error(("names",), f"invalid regex: {exc}") from None
-        shapes = tuple(options["shapes"])
-        for index, shape in enumerate(shapes):
-            if shape not in policy.shapes:
-                raise ctx.error(("shapes", index), f"unknown key shape {shape!r}; known: {', '.join(policy.shapes)}")
-        return Compiled(kind, assignments.SecretAssignmentMatch(names, shapes))
-    raise ctx.error((), f"the python analyzer has no match kind {kind!r}; use one of {', '.join(KINDS)}")
-
-
 def _compile_sdk_call(options: dict, ctx: CompileContext) -> calls.SdkCallMatch:
-    sdk: PythonSdk = ctx.library.python_sdk()
+    sdk: PythonSdk = ctx.library.shared("python-sdk")
     groups: List[CalleeGroup] = []
     for index, entry in enumerate(options.get("callees") or ()):
         if isinstance(entry, str):
@@ -108,24 +87,12 @@ def _canonical_group(group: CalleeGroup, sdk: PythonSdk) -> CalleeGroup:
     )
 
 
-def compile_fix(options: dict, ctx: CompileContext) -> None:
-    """Check a fix block; the analyzer reads it as written when it plans fixes."""
-    if not isinstance(options, dict):
-        raise ctx.error((), "a fix block is a mapping with applicability and title")
-    if options.get("applicability") not in ("safe", "unsafe"):
-        raise ctx.error(("applicability",), "applicability must be safe or unsafe")
-    if not options.get("title"):
-        raise ctx.error(("title",), "a fix needs a title")
-    for kind in set(options.get("safe-when") or ()) - VALUE_KINDS:
-        raise ctx.error(("safe-when",), f"unknown value kind {kind!r}")
-
-
 def derive_triggers(compiled: Compiled, library) -> List[Clause]:
     """Tokens without which the match cannot succeed (see prefilter.py)."""
     if compiled.kind == "key-literal":
-        from .. import text
+        from ..text import ANALYZER as TEXT
 
-        return text.derive_triggers(Compiled("key-material", compiled.options), library)
+        return TEXT.derive_triggers(Compiled("key-material", compiled.options), library)
     if compiled.kind != "sdk-call":
         return []
     match: calls.SdkCallMatch = compiled.options
@@ -179,45 +146,129 @@ def _dedupe(clauses: List[Clause]) -> List[Clause]:
 # -- analyzing -------------------------------------------------------------------
 
 
-_incremental = None
+# -- the analyzer ------------------------------------------------------------------
 
 
-def use_incremental_parsing(enabled: bool = True) -> None:
-    """A long-running process that re-lints the same buffers (the language
-    server) re-parses only what each edit touched (see incremental.py)."""
-    global _incremental
-    if enabled:
-        from .incremental import IncrementalParser
-
-        _incremental = IncrementalParser()
-    else:
-        _incremental = None
-
-
-def parse(source: Source) -> ast.Module:
-    if _incremental is not None:
-        return _incremental.parse(source.path, source.text)
+def parse(source: Source, incremental=None) -> ast.Module:
+    """`incremental`: the language server's IncrementalParser, which re-parses
+    only the statements an edit touched (see incremental.py)."""
+    if incremental is not None:
+        return incremental.parse(source.path, source.text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences are the file's business
         return ast.parse(source.text, filename=source.path)
 
 
-def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> AnalysisResult:
-    result = AnalysisResult()
-    try:
-        tree = parse(source)
-    except SyntaxError as exc:
-        where = f"line {exc.lineno}: " if exc.lineno else ""
-        result.notices.append(f"could not parse as Python ({where}{_without_suggestion(exc.msg)}); "
-                              "scanned as text only")
-        result.unapplied.extend(rule for rule, _ in rules)
-        return result
-    except (ValueError, RecursionError, MemoryError) as exc:
-        result.notices.append(f"could not parse as Python ({type(exc).__name__}); scanned as text only")
-        result.unapplied.extend(rule for rule, _ in rules)
-        return result
-    memo = _incremental.memo(source.path) if _incremental is not None else None
-    return analyze_tree(tree, source, rules, library, memo)
+class PythonAnalyzer(Analyzer):
+    name = "python"
+    kinds = KINDS
+    parse_always = True
+
+    # -- compiling --
+
+    def compile_match(self, kind: str, options: dict, ctx: CompileContext) -> Compiled:
+        if kind == "sdk-call":
+            return Compiled(kind, _compile_sdk_call(options, ctx))
+        if kind == "key-literal":
+            from ..text import ANALYZER as TEXT
+
+            return Compiled(kind, TEXT.compile_match("key-material", options, ctx).options)
+        if kind == "secret-assignment":
+            policy = ctx.library.policy()
+            try:
+                names = re.compile(options["names"])
+            except re.error as exc:
+                raise ctx.error(("names",), f"invalid regex: {exc}") from None
+            shapes = tuple(options["shapes"])
+            for index, shape in enumerate(shapes):
+                if shape not in policy.shapes:
+                    raise ctx.error(("shapes", index),
+                                    f"unknown key shape {shape!r}; known: {', '.join(policy.shapes)}")
+            return Compiled(kind, assignments.SecretAssignmentMatch(names, shapes))
+        return super().compile_match(kind, options, ctx)
+
+    def compile_fix(self, options: dict, ctx: CompileContext) -> None:
+        """Check a fix block; the analyzer reads it as written when it plans fixes."""
+        if not isinstance(options, dict):
+            raise ctx.error((), "a fix block is a mapping with applicability and title")
+        if options.get("applicability") not in ("safe", "unsafe"):
+            raise ctx.error(("applicability",), "applicability must be safe or unsafe")
+        if not options.get("title"):
+            raise ctx.error(("title",), "a fix needs a title")
+        for kind in set(options.get("safe-when") or ()) - VALUE_KINDS:
+            raise ctx.error(("safe-when",), f"unknown value kind {kind!r}")
+
+    def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
+        return derive_triggers(compiled, library)
+
+    def merge_shared(self, kind: str, docs):
+        return merge_sdk(docs)
+
+    # -- analyzing --
+
+    def decode(self, path: str, data: bytes) -> Source:
+        return Source.for_python(path, data)
+
+    decode_strict = decode
+
+    def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
+                session: Optional[Session] = None) -> AnalysisResult:
+        result = AnalysisResult()
+        incremental = _incremental_parser(session)
+        try:
+            tree = parse(source, incremental)
+        except SyntaxError as exc:
+            where = f"line {exc.lineno}: " if exc.lineno else ""
+            result.notices.append(f"could not parse as Python ({where}{_without_suggestion(exc.msg)}); "
+                                  "scanned as text only")
+            result.unapplied.extend(rule for rule, _ in rules)
+            return result
+        except (ValueError, RecursionError, MemoryError) as exc:
+            result.notices.append(f"could not parse as Python ({type(exc).__name__}); scanned as text only")
+            result.unapplied.extend(rule for rule, _ in rules)
+            return result
+        memo = incremental.memo(source.path) if incremental is not None else None
+        return analyze_tree(tree, source, rules, library, memo)
+
+    # -- fixing (libcst, loaded only here) --
+
+    def fix_options(self, source: Source, plan: FixPlan) -> Sequence[Tuple[Edit, ...]]:
+        if plan.op == "remove-arguments":
+            from .fixes import leading_indent, remove_arguments
+
+            start = source.offset(plan.target.line, plan.target.column)
+            end = source.offset(plan.target.end_line, plan.target.end_column)
+            old = source.text[start:end]
+            new = remove_arguments(old, plan.arguments, plan.splats, source.newline(),
+                                   leading_indent(source.line_text(plan.target.line)))
+            return [diff_edits(source, start, old, new)]
+        if plan.op == "remove-statement":
+            edit = remove_lines(source, plan.target)
+            line = source.line_text(edit.span.line)
+            indent = line[: len(line) - len(line.lstrip())]
+            # a statement alone in its block leaves `pass` in its place
+            return [(edit,), (Edit(edit.span, f"{indent}pass{source.newline()}"),)]
+        raise FixError(f"the python analyzer has no fix operation {plan.op!r}")
+
+    def parses(self, text: str) -> bool:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text)
+            return True
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False
+
+
+def _incremental_parser(session: Optional[Session]):
+    if session is None or not session.incremental:
+        return None
+    parser = session.state.get("python.incremental")
+    if parser is None:
+        from .incremental import IncrementalParser
+
+        parser = session.state["python.incremental"] = IncrementalParser()
+    return parser
 
 
 def _without_suggestion(message: str) -> str:
@@ -232,7 +283,7 @@ def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, C
     result = AnalysisResult()
     model = ModuleModel(tree, memo)
     policy = library.policy()
-    resolver = Resolver(model, library.python_sdk(), policy)
+    resolver = Resolver(model, library.shared("python-sdk"), policy)
     call_analyses: Dict[int, list] = {}
     findings: List[RawFinding] = []
     for rule, compiled in rules:
@@ -253,3 +304,4 @@ def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, C
     return result
 
 
+ANALYZER = PythonAnalyzer()

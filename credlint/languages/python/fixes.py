@@ -22,11 +22,9 @@ from typing import FrozenSet, List, Optional, Sequence, Union
 import libcst as cst
 import libcst.matchers as m
 
+from ...fixes import FixError
+
 Whitespace = Union[cst.SimpleWhitespace, cst.ParenthesizedWhitespace]
-
-
-class FixError(Exception):
-    """The fix cannot be made safely; the finding stays."""
 
 
 def remove_arguments(snippet: str, names: Sequence[str], splats: Sequence[str], newline: str = "\n",
