@@ -3,173 +3,21 @@ stdin/stdout, no mocks."""
 from __future__ import annotations
 
 import json
-import os
-import queue
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
-from urllib.parse import quote
+from typing import Any, Dict, List
 
 import pytest
 
 from conftest import KEY_ID, SECRET
 
-TIMEOUT = 30.0  # seconds for any one answer: a hung server fails the test, it does not hang CI
+# The LSP client is shared with the benchmark (benchmarks/lspclient.py, standard library only).
+BENCHMARKS = str(Path(__file__).resolve().parent.parent / "benchmarks")
+if BENCHMARKS not in sys.path:
+    sys.path.insert(0, BENCHMARKS)
 
-
-def uri_of(path: Path) -> str:
-    return "file://" + quote(str(path))
-
-
-class LspClient:
-    """Just enough of an LSP client: Content-Length framing, requests with
-    ids, a queue of what the server sends, and null answers to the server's
-    own requests (client/registerCapability...)."""
-
-    def __init__(self, cwd: Path, command: Optional[List[str]] = None) -> None:
-        env = dict(os.environ)
-        env.pop("CREDLINT_DEBUG", None)
-        self.process = subprocess.Popen(
-            command or [sys.executable, "-m", "credlint", "lsp"], cwd=str(cwd), env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        )
-        self.incoming: "queue.Queue[Optional[Dict[str, Any]]]" = queue.Queue()
-        self.notifications: List[Dict[str, Any]] = []  # received, not yet consumed
-        self.server_requests: List[Dict[str, Any]] = []
-        self.stderr = b""
-        self._next_id = 0
-        self._write_lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=self._drain_stderr, daemon=True).start()
-
-    # -- transport --
-
-    def _read(self) -> None:
-        stream = self.process.stdout
-        try:
-            while True:
-                length = None
-                while True:
-                    line = stream.readline()
-                    if not line:
-                        self.incoming.put(None)
-                        return
-                    line = line.strip()
-                    if not line:
-                        break
-                    name, _, value = line.partition(b":")
-                    if name.lower() == b"content-length":
-                        length = int(value)
-                assert length is not None, "a message without Content-Length"
-                message = json.loads(stream.read(length).decode("utf-8"))
-                if "method" in message and "id" in message:  # a request from the server
-                    self.server_requests.append(message)
-                    self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-                self.incoming.put(message)
-        except Exception:  # the process went away mid-message
-            self.incoming.put(None)
-
-    def _drain_stderr(self) -> None:
-        for chunk in iter(lambda: self.process.stderr.read(4096), b""):
-            self.stderr += chunk
-
-    def _send(self, message: Dict[str, Any]) -> None:
-        body = json.dumps(message).encode("utf-8")
-        with self._write_lock:
-            self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-            self.process.stdin.flush()
-
-    def _next(self, deadline: float) -> Dict[str, Any]:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise AssertionError(f"no answer from the server in time; stderr:\n{self.stderr.decode(errors='replace')}")
-        try:
-            message = self.incoming.get(timeout=remaining)
-        except queue.Empty:
-            raise AssertionError(f"no answer from the server in time; stderr:\n{self.stderr.decode(errors='replace')}")
-        if message is None:
-            raise AssertionError(f"the server closed its output; stderr:\n{self.stderr.decode(errors='replace')}")
-        return message
-
-    # -- API --
-
-    def notify(self, method: str, params: Any) -> None:
-        self._send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def request(self, method: str, params: Any, timeout: float = TIMEOUT) -> Any:
-        self._next_id += 1
-        ident = self._next_id
-        self._send({"jsonrpc": "2.0", "id": ident, "method": method, "params": params})
-        deadline = time.monotonic() + timeout
-        while True:
-            message = self._next(deadline)
-            if message.get("id") == ident and "method" not in message:
-                assert "error" not in message, message["error"]
-                return message.get("result")
-            if "method" in message and "id" not in message:
-                self.notifications.append(message)
-
-    def wait_for(self, method: str, match: Callable[[Dict[str, Any]], bool] = lambda params: True,
-                 timeout: float = TIMEOUT) -> Dict[str, Any]:
-        """The first notification `method` whose params `match`, in order of
-        arrival; the others stay for later calls."""
-        for index, message in enumerate(self.notifications):
-            if message["method"] == method and match(message["params"]):
-                del self.notifications[index]
-                return message["params"]
-        deadline = time.monotonic() + timeout
-        while True:
-            message = self._next(deadline)
-            if "method" not in message or "id" in message:
-                continue
-            if message["method"] == method and match(message["params"]):
-                return message["params"]
-            self.notifications.append(message)
-
-    def diagnostics(self, uri: str, version: Optional[int] = None) -> List[Dict[str, Any]]:
-        params = self.wait_for("textDocument/publishDiagnostics",
-                               lambda p: p["uri"] == uri and (version is None or p.get("version") == version))
-        return params["diagnostics"]
-
-    def initialize(self, root: Path, capabilities: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        result = self.request("initialize", {
-            "processId": os.getpid(),
-            "rootUri": uri_of(root),
-            "workspaceFolders": [{"uri": uri_of(root), "name": root.name}],
-            "capabilities": capabilities if capabilities is not None else {
-                "workspace": {"workspaceEdit": {"documentChanges": True},
-                              "didChangeWatchedFiles": {"dynamicRegistration": True}},
-                "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}},
-            },
-        })
-        self.notify("initialized", {})
-        return result
-
-    def open(self, uri: str, text: str, language: str = "python", version: int = 1) -> None:
-        self.notify("textDocument/didOpen", {"textDocument": {
-            "uri": uri, "languageId": language, "version": version, "text": text}})
-
-    def change(self, uri: str, version: int, changes: List[Dict[str, Any]]) -> None:
-        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                               "contentChanges": changes})
-
-    def shutdown(self) -> int:
-        assert self.request("shutdown", None) is None
-        self.notify("exit", None)
-        return self.process.wait(timeout=TIMEOUT)
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=TIMEOUT)
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            try:
-                stream.close()
-            except Exception:
-                pass
+from lspclient import TIMEOUT, LspClient, uri_of  # noqa: E402  (TIMEOUT: a hung server fails a test, not CI)
 
 
 # -- applying edits, as an editor does (UTF-16 positions) --------------------------------

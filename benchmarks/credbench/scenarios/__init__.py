@@ -1,0 +1,26 @@
+"""The scenarios, one module each, in the order they run and appear in RESULTS.md.
+
+A module defines run(bench), targets(results) and render(results), and
+SCENARIO = Scenario(name, run, targets, render) (see bench.Scenario). Adding a
+scenario is adding a module and its line in ALL; it can use another corpus
+(corpus.CORPORA, via bench.corpus_of) and reuse pieces of the others (e.g.
+full.measure, the full scan of any corpus)."""
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+from ..bench import Scenario
+from . import cache, full, ide, memory, precommit, profile, scale
+
+ALL: Tuple[Scenario, ...] = (
+    full.SCENARIO,  # 1. full scan, cold, next to the competitors
+    cache.SCENARIO,  # 2. re-run, cache hit
+    precommit.SCENARIO,  # 3. pre-commit shape
+    ide.SCENARIO,  # 4. editor shape: stdin, in process, language server
+    memory.SCENARIO,  # 5. memory of the full scan
+    scale.SCENARIO,  # 6. 1x, 2x, 4x the corpus
+    profile.SCENARIO,  # where the time goes
+)
+
+BY_NAME: Dict[str, Scenario] = {s.name: s for s in ALL}
+NAMES: Tuple[str, ...] = tuple(s.name for s in ALL)
