@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional, Tuple
 from . import __version__, signing
 from .model import FileResult, Finding, FixPlan, Notice, Span
 
-FORMAT = 4
+FORMAT = 5
 RACY_WINDOW_NS = 2_000_000_000
 
 
@@ -134,7 +134,8 @@ def _finding_to_json(f: Finding) -> list:
     plan = f.fix_plan
     return [f.rule_id, f.rule_name, f.severity, _span(f.span), f.message, f.fingerprint, list(f.snippet),
             None if plan is None else [plan.op, plan.applicability, plan.title, _span(plan.target),
-                                       list(plan.arguments), list(plan.splats)],
+                                       list(plan.arguments), list(plan.splats), plan.replacement,
+                                       list(plan.imports)],
             None if f.region is None else _span(f.region)]
 
 
@@ -146,7 +147,7 @@ def result_from_json(d: Dict[str, Any]) -> FileResult:
             rule_id=rule_id, rule_name=name, severity=severity, path=path, span=Span(*span), message=message,
             fingerprint=fingerprint, snippet=tuple(snippet),
             fix_plan=None if plan is None else FixPlan(plan[0], plan[1], plan[2], Span(*plan[3]),
-                                                       tuple(plan[4]), tuple(plan[5])),
+                                                       tuple(plan[4]), tuple(plan[5]), plan[6], tuple(plan[7])),
             region=None if region is None else Span(*region),
         ))
     notices = tuple(Notice(path, *notice) for notice in d.get("n", ()))

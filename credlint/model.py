@@ -46,12 +46,14 @@ class FixPlan(NamedTuple):
     asked (--fix, --diff, machine formats, an editor's code action).
     """
 
-    op: str  # "remove-arguments" | "remove-statement"
+    op: str  # "remove-arguments" | "replace-arguments" | "remove-statement" (what the analyzer offers)
     applicability: str
     title: str
     target: Span  # the call (or statement) to rewrite
     arguments: Tuple[str, ...] = ()  # keyword names / inline dict keys to drop
     splats: Tuple[str, ...] = ()  # names of `**name` arguments to drop whole
+    replacement: str = ""  # replace-arguments: the argument text that takes their place
+    imports: Tuple[str, ...] = ()  # import statements the replacement needs
 
 
 class Finding(NamedTuple):

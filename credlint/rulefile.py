@@ -118,7 +118,7 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
         path = ("fix", file_type)
         if file_type not in blocks:
             raise doc.error(path, f"a fix for {file_type!r} needs a match block for it")
-        languages.analyzer(file_type).compile_fix(options, CompileContext(library, doc, path))
+        languages.analyzer(file_type).compile_fix(options, CompileContext(library, doc, path), blocks[file_type])
     return build_rule(data, doc.file, triggers, example_lines(doc)), blocks
 
 

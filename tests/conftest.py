@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 from typing import List, Optional, Sequence
 
@@ -13,6 +16,13 @@ from credlint.ruleset import load_rules
 from credlint.settings import Overrides
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# credlint's user cache (results, the rule index, the signing key) lives in a
+# temporary directory for the whole run, subprocesses included, from before
+# any test module loads rules: the suite never writes to ~/.cache.
+_USER_CACHE = tempfile.mkdtemp(prefix="credlint-test-cache-")
+os.environ["CREDLINT_CACHE_DIR"] = _USER_CACHE
+atexit.register(shutil.rmtree, _USER_CACHE, True)
 
 # Fabricated keys in AWS's formats, for fixtures only. They are not AWS's
 # documented examples (which credlint treats as placeholders).

@@ -90,7 +90,9 @@ class Analyzer:
     def compile_match(self, kind: str, options: Any, ctx: CompileContext) -> Compiled:
         raise ctx.error((), f"the {self.name} analyzer has no match kind {kind!r}; use one of {', '.join(self.kinds)}")
 
-    def compile_fix(self, options: Any, ctx: CompileContext) -> None:
+    def compile_fix(self, options: Any, ctx: CompileContext, match: Compiled) -> None:
+        """Check a rule's fix block for this file type (`match`: the rule's
+        compiled match block, which decides what the fix may claim)."""
         raise ctx.error((), f"{self.name}: {self.no_fix}")
 
     def derive_triggers(self, compiled: Compiled, library) -> List[Any]:

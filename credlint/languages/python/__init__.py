@@ -40,6 +40,75 @@ _EVIDENCE = re.compile(rb"A(?:KIA|SIA|BIA|CCA|3T)|[\'\"][A-Za-z0-9/+]{40}[\'\"]"
 # -- compiling -------------------------------------------------------------------
 
 
+# A fix may call itself safe only where it keeps which credentials the code
+# uses: removing an argument that reads exactly the variable the default
+# chain reads itself. Anything else (a literal, a setting, a parameter, a
+# placeholder) changes the identity the code acts as.
+SAFE_VALUE_KINDS = frozenset({"environment-standard"})
+FIX_OPS = ("remove-arguments", "replace-arguments", "remove-statement")
+FIX_KEYS = ("applicability", "title", "safe-when", "endpoints", "op", "with", "imports")
+
+
+def compile_fix_block(options: dict, ctx: CompileContext, match: Compiled) -> None:
+    if not isinstance(options, dict):
+        raise ctx.error((), "a fix block is a mapping with applicability and title")
+    for key in options:
+        if key not in FIX_KEYS:
+            raise ctx.error((key,), f"unknown fix option {key!r}; allowed: {', '.join(FIX_KEYS)}")
+    if match.kind != "sdk-call":
+        raise ctx.error((), f"only sdk-call matches have fixes, not {match.kind}")
+    applicability = options.get("applicability")
+    if applicability not in ("safe", "unsafe"):
+        raise ctx.error(("applicability",), "applicability must be safe or unsafe")
+    if not options.get("title"):
+        raise ctx.error(("title",), "a fix needs a title")
+    safe_when = set(options.get("safe-when") or ())
+    for kind in safe_when - VALUE_KINDS:
+        raise ctx.error(("safe-when",), f"unknown value kind {kind!r}")
+    for kind in safe_when - SAFE_VALUE_KINDS:
+        raise ctx.error(("safe-when",), f"a fix that removes {kind} values changes which credentials the code "
+                                        f"uses: it cannot be safe (safe-when: {', '.join(sorted(SAFE_VALUE_KINDS))})")
+    unsafe_values = set(match.options.values) - SAFE_VALUE_KINDS
+    if applicability == "safe" and unsafe_values:
+        raise ctx.error(("applicability",), f"the rule matches {', '.join(sorted(unsafe_values))} values, and "
+                                            "removing them changes which credentials the code uses: make the "
+                                            "fix unsafe (safe-when lists the values for which it is safe)")
+    for kind in set(options.get("endpoints") or ()) - ({"none"} | ENDPOINT_KINDS):
+        raise ctx.error(("endpoints",), f"unknown endpoint kind {kind!r}; use: none, {', '.join(sorted(ENDPOINT_KINDS))}")
+    op = options.get("op")
+    if op is not None and op not in FIX_OPS:
+        raise ctx.error(("op",), f"unknown fix operation {op!r}; use: {', '.join(FIX_OPS)}")
+    if (op == "replace-arguments") != ("with" in options):
+        raise ctx.error(("with",) if op == "replace-arguments" else ("op",),
+                        "replace-arguments and `with` (the argument text that replaces the credentials) go together")
+    if op == "replace-arguments":
+        _check_replacement(options["with"], ctx)
+        for index, statement in enumerate(options.get("imports") or ()):
+            _check_import(statement, ctx, ("imports", index))
+    elif options.get("imports"):
+        raise ctx.error(("imports",), "imports go with op: replace-arguments")
+
+
+def _check_replacement(text: object, ctx: CompileContext) -> None:
+    try:
+        call = ast.parse(f"f({text})", mode="eval").body if isinstance(text, str) else None
+    except SyntaxError:
+        call = None
+    if not isinstance(call, ast.Call) or call.args or len(call.keywords) != 1 or call.keywords[0].arg is None:
+        raise ctx.error(("with",), "`with` is one keyword argument, e.g. 'credentials=EnvMinioProvider()'")
+
+
+def _check_import(statement: object, ctx: CompileContext, path: tuple) -> None:
+    try:
+        body = ast.parse(statement).body if isinstance(statement, str) else []
+    except SyntaxError:
+        body = []
+    if len(body) != 1 or not isinstance(body[0], (ast.Import, ast.ImportFrom)) or \
+            any(alias.name == "*" for alias in body[0].names):
+        raise ctx.error(path, "each import is one import statement, e.g. 'from minio.credentials import "
+                              "EnvMinioProvider'")
+
+
 def _compile_sdk_call(options: dict, ctx: CompileContext) -> calls.SdkCallMatch:
     sdk: PythonSdk = ctx.library.shared("python-sdk")
     groups: List[CalleeGroup] = []
@@ -187,16 +256,9 @@ class PythonAnalyzer(Analyzer):
             return Compiled(kind, assignments.SecretAssignmentMatch(names, shapes))
         return super().compile_match(kind, options, ctx)
 
-    def compile_fix(self, options: dict, ctx: CompileContext) -> None:
+    def compile_fix(self, options: dict, ctx: CompileContext, match: Compiled) -> None:
         """Check a fix block; the analyzer reads it as written when it plans fixes."""
-        if not isinstance(options, dict):
-            raise ctx.error((), "a fix block is a mapping with applicability and title")
-        if options.get("applicability") not in ("safe", "unsafe"):
-            raise ctx.error(("applicability",), "applicability must be safe or unsafe")
-        if not options.get("title"):
-            raise ctx.error(("title",), "a fix needs a title")
-        for kind in set(options.get("safe-when") or ()) - VALUE_KINDS:
-            raise ctx.error(("safe-when",), f"unknown value kind {kind!r}")
+        compile_fix_block(options, ctx, match)
 
     def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
         return derive_triggers(compiled, library)
@@ -233,15 +295,24 @@ class PythonAnalyzer(Analyzer):
     # -- fixing (libcst, loaded only here) --
 
     def fix_options(self, source: Source, plan: FixPlan) -> Sequence[Tuple[Edit, ...]]:
-        if plan.op == "remove-arguments":
-            from .fixes import leading_indent, remove_arguments
+        if plan.op in ("remove-arguments", "replace-arguments"):
+            from .fixes import import_edit_position, leading_indent, remove_arguments
 
             start = source.offset(plan.target.line, plan.target.column)
             end = source.offset(plan.target.end_line, plan.target.end_column)
             old = source.text[start:end]
             new = remove_arguments(old, plan.arguments, plan.splats, source.newline(),
-                                   leading_indent(source.line_text(plan.target.line)))
-            return [diff_edits(source, start, old, new)]
+                                   leading_indent(source.line_text(plan.target.line)), plan.replacement)
+            edits = diff_edits(source, start, old, new)
+            for statement in plan.imports:
+                line = import_edit_position(source.text, statement)
+                if line is not None:
+                    at = source.offset(line, 1)
+                    text = statement + source.newline()
+                    if at == len(source.text) and source.text and not source.text.endswith(("\n", "\r")):
+                        text = source.newline() + statement  # after a last line without its newline
+                    edits += (Edit(source.span_of(at, at), text),)
+            return [edits]
         if plan.op == "remove-statement":
             edit = remove_lines(source, plan.target)
             line = source.line_text(edit.span.line)

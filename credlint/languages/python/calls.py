@@ -262,27 +262,37 @@ def _unique(items) -> List[str]:
     return list(seen)
 
 
+# Where the default credential chain is an alternative to explicit keys: no
+# endpoint, or AWS's own. A rule's fix block may name others (`endpoints:`).
+DEFAULT_FIX_ENDPOINTS = ("none", "aws")
+
+
 def _fix_plan(analysis: CallAnalysis, counted: List[CredentialArgument], options: Optional[dict],
               source: Source) -> Optional[FixPlan]:
     if not options or analysis.group.fix == "none" or analysis.blockers:
         return None
     if analysis.site.in_lambda:
         return None
-    if analysis.endpoint not in ("none", "aws"):
+    if analysis.endpoint not in (options.get("endpoints") or DEFAULT_FIX_ENDPOINTS):
         return None
     safe_kinds = frozenset(options.get("safe-when") or ())
     safe = all(a.value.kind in safe_kinds for a in counted)
     applicability = "safe" if safe else options["applicability"]
+    op = options.get("op") or analysis.group.fix
     if analysis.group.fix == "remove-statement":
         statement = analysis.site.statement
-        if statement is None:
+        if statement is None or op != "remove-statement":
             return None
         return FixPlan("remove-statement", applicability, options["title"], source.span_from_ast(statement))
+    if op == "replace-arguments" and any(a.how != "keyword" for a in analysis.arguments):
+        return None  # a replacement takes the place of keyword arguments only
     return FixPlan(
-        op="remove-arguments",
+        op="replace-arguments" if op == "replace-arguments" else "remove-arguments",
         applicability=applicability,
         title=options["title"],
         target=source.span_from_ast(analysis.site.node),
         arguments=tuple(_unique(a.name for a in analysis.arguments if a.how in ("keyword", "dict-entry"))),
         splats=tuple(_unique(a.splat_name for a in analysis.arguments if a.how == "splat")),
+        replacement=options.get("with", "") if op == "replace-arguments" else "",
+        imports=tuple(options.get("imports") or ()) if op == "replace-arguments" else (),
     )

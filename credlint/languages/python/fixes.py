@@ -28,27 +28,45 @@ Whitespace = Union[cst.SimpleWhitespace, cst.ParenthesizedWhitespace]
 
 
 def remove_arguments(snippet: str, names: Sequence[str], splats: Sequence[str], newline: str = "\n",
-                     base_indent: str = "") -> str:
+                     base_indent: str = "", replacement: str = "") -> str:
     """`snippet` is the text of one call. Drop keyword arguments named in
     `names`, entries with those keys from inline `**{...}` dicts (the whole
-    splat if nothing else is left), and `**name` arguments named in `splats`."""
+    splat if nothing else is left), and `**name` arguments named in `splats`.
+    With a `replacement` (one keyword argument's text), it takes the place
+    of the first argument removed, with that argument's comma and layout."""
     try:
         call = cst.parse_expression(snippet)
     except cst.ParserSyntaxError:
         raise FixError("the call could not be re-read for fixing") from None
     if not isinstance(call, cst.Call):
         raise FixError("the fix target is not a call")
-    new = _without_arguments(call, frozenset(names), frozenset(splats), base_indent)
+    new = _without_arguments(call, frozenset(names), frozenset(splats), base_indent, _argument(replacement))
     return cst.Module([], default_newline=newline).code_for_node(new)
 
 
-def _without_arguments(call: cst.Call, names: FrozenSet[str], splats: FrozenSet[str], base_indent: str) -> cst.Call:
+def _argument(text: str) -> Optional[cst.Arg]:
+    if not text:
+        return None
+    try:
+        call = cst.parse_expression(f"f({text})")
+    except cst.ParserSyntaxError:
+        raise FixError("the replacement is not an argument") from None
+    if not isinstance(call, cst.Call) or len(call.args) != 1:
+        raise FixError("the replacement is not one argument")
+    return call.args[0]
+
+
+def _without_arguments(call: cst.Call, names: FrozenSet[str], splats: FrozenSet[str], base_indent: str,
+                       replacement: Optional[cst.Arg] = None) -> cst.Call:
     credential_keyword = m.Arg(keyword=m.Name(value=m.MatchIfTrue(lambda v: v in names)))
     named_splat = m.Arg(star="**", value=m.Name(value=m.MatchIfTrue(lambda v: v in splats)))
     inline_splat = m.Arg(star="**", value=m.Dict())
     slots: List[Optional[cst.Arg]] = []  # per original argument: what stays, or None
     for arg in call.args:
-        if m.matches(arg, credential_keyword) or m.matches(arg, named_splat):
+        if m.matches(arg, credential_keyword) and replacement is not None:
+            slots.append(replacement.with_changes(comma=arg.comma, whitespace_after_arg=arg.whitespace_after_arg))
+            replacement = None  # in the first one's place; the others go
+        elif m.matches(arg, credential_keyword) or m.matches(arg, named_splat):
             slots.append(None)
         elif m.matches(arg, inline_splat):
             entries = _without_entries(arg.value, names, base_indent)
@@ -145,3 +163,30 @@ _INDENT = re.compile(r"[ \t]*")
 
 def leading_indent(line: str) -> str:
     return _INDENT.match(line).group(0)
+
+
+def import_edit_position(module_text: str, statement: str) -> Optional[int]:
+    """Where to insert an import the fix needs: the 1-based line after the
+    module's leading imports (after its docstring and `__future__` imports
+    when there are no others). None when the module already has it."""
+    import ast
+
+    try:
+        tree = ast.parse(module_text)
+        wanted = ast.parse(statement).body[0]
+    except SyntaxError:
+        raise FixError("the module could not be read to add an import") from None
+    names = {(getattr(wanted, "module", None), a.name, a.asname) for a in wanted.names}
+    line = 0
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            have = {(getattr(node, "module", None), a.name, a.asname) for a in node.names}
+            if names <= have:
+                return None
+            line = node.end_lineno
+        elif line == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str):
+            line = node.end_lineno  # the docstring
+        else:
+            break
+    return line + 1
