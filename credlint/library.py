@@ -11,15 +11,17 @@ from . import languages
 from .yamlsource import Located
 
 POLICY = "key-policy"
+ENDPOINTS = "aws-endpoints"
 
 
 class Library:
     def __init__(self) -> None:
-        self.kinds = (POLICY,) + tuple(languages.SHARED)
+        self.kinds = (POLICY, ENDPOINTS) + tuple(languages.SHARED)
         self.docs: Dict[str, List[Located]] = {kind: [] for kind in self.kinds}
         self.cache: Dict[str, Any] = {}  # analyzers' compiled artefacts shared between rules
         self._compiled: Dict[str, Any] = {}
         self._policy = None
+        self._endpoints = None
         self.allowlist: frozenset = frozenset()
 
     def add(self, doc: Located) -> None:
@@ -45,8 +47,17 @@ class Library:
             self._policy = policy.with_allowlist(self.allowlist)
         return self._policy
 
+    def endpoints(self):
+        """Where an endpoint points (local emulator, AWS, other), for every language."""
+        if self._endpoints is None:
+            from .endpoints import compile_endpoints
+
+            self._endpoints = compile_endpoints(self.docs[ENDPOINTS])
+        return self._endpoints
+
     def shared(self, kind: str) -> Any:
         """A language's shared data, compiled by its analyzer on first use."""
         if kind not in self._compiled:
-            self._compiled[kind] = languages.analyzer(languages.SHARED[kind]).merge_shared(kind, self.docs[kind])
+            analyzer = languages.analyzer(languages.SHARED[kind])
+            self._compiled[kind] = analyzer.merge_shared(kind, self.docs[kind], self)
         return self._compiled[kind]

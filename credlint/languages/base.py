@@ -98,7 +98,7 @@ class Analyzer:
     def derive_triggers(self, compiled: Compiled, library) -> List[Any]:
         return []
 
-    def merge_shared(self, kind: str, docs: List[Any]) -> Any:
+    def merge_shared(self, kind: str, docs: List[Any], library) -> Any:
         """Compile the shared documents (`rules/shared/`) of a kind this
         analyzer registered in languages.SHARED."""
         raise NotImplementedError(kind)

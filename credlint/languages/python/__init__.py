@@ -263,8 +263,8 @@ class PythonAnalyzer(Analyzer):
     def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
         return derive_triggers(compiled, library)
 
-    def merge_shared(self, kind: str, docs):
-        return merge_sdk(docs)
+    def merge_shared(self, kind: str, docs, library):
+        return merge_sdk(docs, library.endpoints())
 
     # -- analyzing --
 

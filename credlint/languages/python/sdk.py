@@ -2,12 +2,11 @@
 `kind: python-sdk` documents in rules/shared (and any a user adds)."""
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Pattern, Sequence, Tuple
-from urllib.parse import urlsplit
 
+from ...endpoints import Endpoints
 from ...yamlsource import Located
 
 CREDENTIAL_ROLES = ("access-key-id", "secret-access-key", "session-token")
@@ -65,8 +64,7 @@ class PythonSdk:
     env_variables: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     response_methods: FrozenSet[str] = frozenset()
     response_keys: FrozenSet[str] = frozenset()
-    local_hosts: Tuple[str, ...] = ()
-    aws_hosts: Tuple[str, ...] = ()
+    endpoints: Endpoints = field(default_factory=Endpoints)
     _alias_items: Tuple[Tuple[str, str], ...] = ()
 
     @property
@@ -88,24 +86,15 @@ class PythonSdk:
 
     def endpoint_kind(self, url: str) -> str:
         """'local' | 'aws' | 'other' for a literal endpoint URL."""
-        text = url.strip()
-        host = (urlsplit(text if "//" in text else "//" + text).hostname or "").lower()
-        if not host:
-            return "other"
-        if any(fnmatch.fnmatchcase(host, pattern) for pattern in self.local_hosts):
-            return "local"
-        if any(fnmatch.fnmatchcase(host, pattern) for pattern in self.aws_hosts):
-            return "aws"
-        return "other"
+        return self.endpoints.kind(url)
 
 
-def merge_sdk(docs: Sequence[Located]) -> PythonSdk:
+def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) -> PythonSdk:
     """Later documents extend earlier ones: a user's file can add callees to a
-    built-in set, aliases, API-response methods or local hostnames."""
-    sdk = PythonSdk()
+    built-in set, aliases, or API-response methods."""
+    sdk = PythonSdk(endpoints=endpoints or Endpoints())
     wrappers, readers, setters, methods, keys = set(), set(), set(), set(), set()
     env: Dict[str, set] = {role: set() for role in CREDENTIAL_ROLES}
-    local, aws = [], []
     for doc in docs:
         data = doc.data or {}
         for alias, target in (data.get("aliases") or {}).items():
@@ -128,17 +117,12 @@ def merge_sdk(docs: Sequence[Located]) -> PythonSdk:
         responses = data.get("api-responses") or {}
         methods.update(responses.get("methods") or ())
         keys.update(responses.get("keys") or ())
-        endpoints = data.get("endpoints") or {}
-        local.extend(h.lower() for h in endpoints.get("local") or ())
-        aws.extend(h.lower() for h in endpoints.get("aws") or ())
     sdk.wrappers = frozenset(wrappers)
     sdk.env_readers = frozenset(readers)
     sdk.env_setters = frozenset(setters)
     sdk.env_variables = {role: frozenset(v) for role, v in env.items()}
     sdk.response_methods = frozenset(methods)
     sdk.response_keys = frozenset(keys)
-    sdk.local_hosts = tuple(local)
-    sdk.aws_hosts = tuple(aws)
     return sdk.finish()
 
 
