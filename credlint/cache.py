@@ -18,7 +18,7 @@ from typing import Any, Dict, Optional, Tuple
 from . import __version__, signing
 from .model import FileResult, Finding, FixPlan, Notice, Span
 
-FORMAT = 5
+FORMAT = 6
 RACY_WINDOW_NS = 2_000_000_000
 
 
@@ -72,13 +72,14 @@ class Cache:
             return None
         mtime, size, digest, result = entry
         if size == stat.st_size and mtime == stat.st_mtime_ns and mtime < self.written_ns - RACY_WINDOW_NS:
-            return digest, result_from_json(result)
+            return _valid(digest, result_from_json(result))
         return None
 
     def lookup_content(self, key: str, digest: str) -> Optional[FileResult]:
         entry = self.entries.get(key)
         if entry is not None and entry[2] == digest:
-            return result_from_json(entry[3])
+            found = _valid(digest, result_from_json(entry[3]))
+            return found[1] if found is not None else None
         return None
 
     def store(self, key: str, stat: os.stat_result, digest: str, result: FileResult) -> None:
@@ -95,6 +96,19 @@ class Cache:
         if self.in_project:
             _mark_cache_dir(self.directory)
         signing.dump(self.path, {"written_ns": time.time_ns(), "entries": self.entries})
+
+
+def _valid(digest: str, result: FileResult) -> Optional[Tuple[str, FileResult]]:
+    """A result that read other files (a relative import) holds only while
+    they are unchanged."""
+    for path, expected in result.inputs:
+        try:
+            with open(path, "rb") as handle:
+                if content_hash(handle.read()) != expected:
+                    return None
+        except OSError:
+            return None
+    return digest, result
 
 
 def _mark_cache_dir(directory: str) -> None:
@@ -127,6 +141,8 @@ def result_to_json(r: FileResult) -> Dict[str, Any]:
         out["n"] = [[n.message, n.line, n.level, n.kind] for n in r.notices]
     if r.findings:
         out["f"] = [_finding_to_json(f) for f in r.findings]
+    if r.inputs:
+        out["i"] = [list(i) for i in r.inputs]
     return out
 
 
@@ -151,5 +167,6 @@ def result_from_json(d: Dict[str, Any]) -> FileResult:
             region=None if region is None else Span(*region),
         ))
     notices = tuple(Notice(path, *notice) for notice in d.get("n", ()))
-    return FileResult(path, tuple(findings), notices, d.get("t", ""), bool(d.get("s")))
+    inputs = tuple((p, h) for p, h in d.get("i", ()))
+    return FileResult(path, tuple(findings), notices, d.get("t", ""), bool(d.get("s")), inputs)
 

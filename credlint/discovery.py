@@ -16,6 +16,8 @@ DEFAULT_EXCLUDE = (
     ".pants.d", ".pytype", ".ruff_cache", ".pytest_cache", ".tox", ".venv", ".terraform",
     ".credlint_cache", "__pypackages__", "__pycache__", "_build", "buck-out", "build", "dist",
     "node_modules", "site-packages", "venv", "*.egg-info",
+    # minified bundles: generated from sources that are linted themselves
+    "*.min.js", "*.min.mjs", "*.min.cjs",
 )
 
 # Never worth opening: the engine would only find them binary.

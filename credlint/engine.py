@@ -124,7 +124,9 @@ class Linter:
         findings = self._finish(path, key_path, source, _resolve_overlaps(raw), secrets, spans, pieces)
         if secrets:  # a parser's message may quote a secret that is not key-shaped
             notices = [n._replace(message=redact_message(n.message, secrets)) for n in notices]
-        result = FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type)
+        inputs = tuple(sorted({i for r in results for i in r.inputs}))
+        result = FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type,
+                            inputs=inputs)
         if MARKER in data:
             result = self._suppress(result, source or Source.for_text(path, data))
         return result

@@ -10,14 +10,13 @@ from .model import Rule
 def render_rule(rule: Rule) -> str:
     d = rule.docs
     out: List[str] = [f"# {rule.id} {rule.name}", "", f"{d.summary}.", ""]
-    fix = rule.fix.get("python") if rule.fix else None
     out.append(f"Severity: {rule.severity}. File types: {', '.join(sorted(rule.match))}. "
-               f"Fix: {fix['applicability'] if fix else 'none'}.")
+               f"Fix: {fix_summary(rule) or 'none'}.")
     out.append("")
     sections = [
         ("What it does", d.what),
         ("Why is this bad?", d.why),
-        ("Example", _code(d.example)),
+        ("Example", _code(d.example, rule)),
         ("Use instead", d.use_instead),
         ("Fix safety", d.fix_safety),
     ]
@@ -29,8 +28,23 @@ def render_rule(rule: Rule) -> str:
     return "\n".join(out)
 
 
-def _code(text: str) -> str:
-    return f"```python\n{text.rstrip()}\n```" if text.strip() else ""
+def fix_summary(rule: Rule) -> str:
+    """`unsafe`, or `unsafe (python), safe (javascript)` when the blocks differ."""
+    kinds = {file_type: block.get("applicability", "") for file_type, block in (rule.fix or {}).items()}
+    if len(set(kinds.values())) <= 1:
+        return next(iter(kinds.values()), "")
+    return ", ".join(f"{kind} ({file_type})" for file_type, kind in sorted(kinds.items()))
+
+
+_FENCE = {"python": "python", "javascript": "javascript", "json": "json", "yaml": "yaml", "toml": "toml",
+          "ini": "ini", "dotenv": "sh", "terraform": "hcl", "notebook": "python"}
+
+
+def _code(text: str, rule: Rule) -> str:
+    if not text.strip():
+        return ""
+    language = next((_FENCE[t] for t in rule.match if t in _FENCE), "")
+    return f"```{language}\n{text.rstrip()}\n```"
 
 
 def write_docs(rules, directory: str) -> int:
@@ -44,9 +58,8 @@ def write_docs(rules, directory: str) -> int:
     for rule in rules:
         with open(os.path.join(directory, f"{rule.id}.md"), "w", encoding="utf-8") as handle:
             handle.write(render_rule(rule))
-        fix = rule.fix.get("python") if rule.fix else None
         rows.append(f"| [{rule.id}]({rule.id}.md) | {rule.name} | {rule.severity} | "
-                    f"{fix['applicability'] if fix else '-'} | {rule.docs.summary} |")
+                    f"{fix_summary(rule) or '-'} | {rule.docs.summary} |")
     with open(os.path.join(directory, "README.md"), "w", encoding="utf-8") as handle:
         handle.write("\n".join(rows) + "\n")
     return len(rules)

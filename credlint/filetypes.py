@@ -32,6 +32,18 @@ SUFFIXES = {
     ".sh": "dotenv",
     ".bash": "dotenv",
     ".zsh": "dotenv",
+    # JavaScript and TypeScript: one file type, the grammar is chosen by extension
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "javascript",
+    ".mts": "javascript",
+    ".cts": "javascript",
+    ".tsx": "javascript",
+    # Vue and Svelte components: their <script> blocks
+    ".vue": "javascript",
+    ".svelte": "javascript",
 }
 
 NAMES = {

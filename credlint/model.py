@@ -115,6 +115,7 @@ class FileResult(NamedTuple):
     notices: Tuple[Notice, ...] = ()
     file_type: str = ""
     skipped: bool = False  # not analyzed at all (binary, too large, unreadable)
+    inputs: Tuple[Tuple[str, str], ...] = ()  # other files the result depends on: (absolute path, content hash)
 
 
 class FileReport(NamedTuple):

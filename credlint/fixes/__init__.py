@@ -1,7 +1,7 @@
 """Turn fix plans into edits, and edits into a fixed file: the machinery that
 every language shares. What the edits of a plan are, and whether a text
 still parses, is the analyzer's business (languages/base.py: `fix_options`,
-`parses`); this package never looks at syntax.
+`keeps_parsing`); this package never looks at syntax.
 
 Guarantees, each checked here rather than hoped for:
 - an edit touches only the call (or statement) it fixes, and is minimal (a
@@ -23,7 +23,8 @@ MAX_ROUNDS = 10
 # How a language makes the edits of a plan: the candidates in order of
 # preference (Python offers `pass` where removing a statement empties a block).
 EditOptions = Callable[[Source, FixPlan], Sequence[Tuple[Edit, ...]]]
-Parses = Callable[[str], bool]
+# Does a fixed text (after) parse as well as the text it was made from (before)?
+Parses = Callable[[str, str], bool]
 
 
 class FixError(Exception):
@@ -117,7 +118,7 @@ def fix_rounds(source: Source, lint: Callable[[str], FileResult], allowed: Seque
             break
         text = _try(source, [e for _, c in chosen for e in c[0]])
         kept = [f for f, _ in chosen]
-        if text is None or not parses(text):
+        if text is None or not parses(source.text, text):
             text, kept = _one_by_one(source, chosen, notices, refused, parses)
             if not kept:
                 break
@@ -143,7 +144,7 @@ def _one_by_one(source: Source, chosen, notices, refused, parses: Parses):
     for finding, choices in chosen:
         for edits in choices:
             trial = _try(source, kept_edits + list(edits))
-            if trial is not None and parses(trial):
+            if trial is not None and parses(source.text, trial):
                 kept_edits.extend(edits)
                 kept.append(finding)
                 text = trial
@@ -164,11 +165,9 @@ def attach(source: Source, finding: Finding, options: EditOptions, parses: Parse
         choices = [tuple(c) for c in options(source, finding.fix_plan)]
     except FixError:
         return finding
-    if not parses(source.text):  # already broken: the edits are still the best offer
-        return finding._replace(fix=Fix(finding.fix_plan.applicability, finding.fix_plan.title, choices[0]))
     for edits in choices:
         text = _try(source, edits)
-        if text is not None and parses(text):
+        if text is not None and parses(source.text, text):
             return finding._replace(fix=Fix(finding.fix_plan.applicability, finding.fix_plan.title, edits))
     return finding
 

@@ -33,7 +33,7 @@ class NotebookFix:
 def fix_notebook(data: bytes, lint_python: Callable[[str], FileResult], allowed: Sequence[str],
                  options: EditOptions, parses: Parses) -> NotebookFix:
     """`lint_python` lints the cells as one module; `options` and `parses`
-    are the Python analyzer's."""
+    (keeps_parsing) are the Python analyzer's."""
     try:
         text = data.decode("utf-8")
         notebook = json.loads(text)

@@ -23,6 +23,7 @@ ANALYZERS: Dict[str, str] = {
     "toml": "credlint.languages.tomlfile",
     "terraform": "credlint.languages.terraform",
     "notebook": "credlint.languages.notebook",
+    "javascript": "credlint.languages.javascript",
     "any": "credlint.languages.text",
 }
 
@@ -37,6 +38,7 @@ BLOCKS: Dict[str, Tuple[str, ...]] = {
 # type whose analyzer compiles them. `key-policy` belongs to the engine.
 SHARED: Dict[str, str] = {
     "python-sdk": "python",
+    "javascript-sdk": "javascript",
 }
 
 _loaded: Dict[str, "Analyzer"] = {}

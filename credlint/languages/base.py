@@ -48,6 +48,9 @@ class AnalysisResult:
     # falls back to their `any` (text) block.
     unapplied: List[Rule] = field(default_factory=list)
     secrets: List[str] = field(default_factory=list)  # every secret seen, for redaction
+    # Other files the result depends on (a module imported by relative path):
+    # (absolute path, content hash). A cached result is stale when one changes.
+    inputs: List[Tuple[str, str]] = field(default_factory=list)
 
 
 class CompileContext:
@@ -117,8 +120,9 @@ class Analyzer:
         fixes.FixError when the fix cannot be made."""
         raise FixError(f"{self.name} files have no fixes")
 
-    def parses(self, text: str) -> bool:
-        """Does a fixed text still parse (a fix that breaks the file is refused)?"""
+    def keeps_parsing(self, path: str, before: str, after: str) -> bool:
+        """Does a fixed text parse as well as the text it was made from (a fix
+        that breaks the file is refused)?"""
         return True
 
     def decode_strict(self, path: str, data: bytes):
@@ -131,7 +135,7 @@ class Analyzer:
         round; `lint` lints another version of the file."""
         source = self.decode_strict(path, data)
         outcome = fix_rounds(source, lambda text: lint(source.with_text(text).encode()), allowed, first,
-                             self.fix_options, self.parses)
+                             self.fix_options, lambda before, after: self.keeps_parsing(path, before, after))
         after = source.with_text(outcome.text).encode() if outcome.applied else data
         return FixedText(after, outcome.final, len(outcome.applied), outcome.notices)
 
@@ -141,8 +145,8 @@ class Analyzer:
             source = self.decode_strict(path, data)
         except DecodeError:
             return result
-        return result._replace(findings=tuple(attach(source, f, self.fix_options, self.parses)
-                                              for f in result.findings))
+        parses = lambda before, after: self.keeps_parsing(path, before, after)  # noqa: E731
+        return result._replace(findings=tuple(attach(source, f, self.fix_options, parses) for f in result.findings))
 
 
 class FixedText(NamedTuple):

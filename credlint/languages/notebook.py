@@ -66,7 +66,7 @@ class NotebookAnalyzer(Analyzer):
 
         python = _python()
         outcome = fix_notebook(data, lambda text: lint(text.encode("utf-8"), path + ".py"), allowed,
-                               python.fix_options, python.parses)
+                               python.fix_options, lambda before, after: python.keeps_parsing(path, before, after))
         return FixedText(outcome.after, lint(outcome.after, path), outcome.applied, tuple(outcome.notices))
 
     def attach_fixes(self, path: str, data: bytes, result: FileResult) -> FileResult:

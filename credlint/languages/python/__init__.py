@@ -321,11 +321,13 @@ class PythonAnalyzer(Analyzer):
             return [(edit,), (Edit(edit.span, f"{indent}pass{source.newline()}"),)]
         raise FixError(f"the python analyzer has no fix operation {plan.op!r}")
 
-    def parses(self, text: str) -> bool:
+    def keeps_parsing(self, path: str, before: str, after: str) -> bool:
+        """A Python file with findings parsed (or it would have had none): the
+        fixed text must parse too."""
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                ast.parse(text)
+                ast.parse(after)
             return True
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
