@@ -20,6 +20,7 @@ from .model import FileResult, Finding, FixPlan, Notice, Span
 
 FORMAT = 6
 RACY_WINDOW_NS = 2_000_000_000
+SMUDGED = -2  # an mtime no file has: the entry never matches by stat
 
 
 def content_hash(data: bytes) -> str:
@@ -95,7 +96,14 @@ class Cache:
             return
         if self.in_project:
             _mark_cache_dir(self.directory)
-        signing.dump(self.path, {"written_ns": time.time_ns(), "entries": self.entries})
+        now = time.time_ns()
+        for entry in self.entries.values():
+            if entry[0] >= now - RACY_WINDOW_NS:
+                # Racy: the file may change again within its mtime's resolution
+                # without its stat changing. Like git, smudge the entry: it is
+                # trusted by content hash only until a later run stores it again.
+                entry[0] = SMUDGED
+        signing.dump(self.path, {"written_ns": now, "entries": self.entries})
 
 
 def _valid(digest: str, result: FileResult) -> Optional[Tuple[str, FileResult]]:

@@ -88,8 +88,6 @@ def find_config_file(start: str) -> Optional[str]:
         current = parent
 
 
-# Lenient on purpose: a broken `[tool.credlint` header must still be read, and fail loudly.
-_has_table = re.compile(r"^\s*\[+\s*\"?tool\"?\s*\.\s*\"?credlint\b", re.MULTILINE)
 _dir_cache: Dict[str, Optional[str]] = {}
 
 
@@ -108,22 +106,41 @@ def config_in(directory: str) -> Optional[str]:
     else:
         pyproject = os.path.join(directory, "pyproject.toml")
         try:
-            with open(pyproject, encoding="utf-8", errors="replace") as handle:
-                if _has_table.search(handle.read()):
-                    found = pyproject
+            with open(pyproject, "rb") as handle:
+                raw = handle.read()
         except OSError:
-            pass
+            raw = b""
+        if b"credlint" in raw and _has_credlint_table(raw):
+            found = pyproject
     _dir_cache[directory] = found
     return found
+
+
+def _has_credlint_table(raw: bytes) -> bool:
+    """Whether pyproject.toml configures credlint, however the TOML spells it
+    (`[tool.credlint]`, `[tool]` + `credlint.ignore = ...`, `tool.credlint.x =
+    ...`). A file that does not parse counts, so that the error is reported
+    rather than the configuration silently ignored."""
+    try:
+        data = _toml().loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return True
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "credlint" in tool
+
+
+def _toml():
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.9/3.10
+        import tomli as tomllib
+    return tomllib
 
 
 def load_config(path: Optional[str], fallback_dir: str = ".") -> Config:
     if path is None:
         return Config(None, os.path.abspath(fallback_dir), {})
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.9/3.10
-        import tomli as tomllib
+    tomllib = _toml()
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -140,8 +157,10 @@ def load_config(path: Optional[str], fallback_dir: str = ".") -> Config:
     prefix = "[tool.credlint] " if is_pyproject else ""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: {prefix}must be a table")
+    prefix_path = ("tool", "credlint") if is_pyproject else ()
     for key, value in table.items():
-        where = f"{path}:{_line_of(text, key)}" if _line_of(text, key) else path
+        line = _line_of(text, prefix_path + (key,))
+        where = f"{path}:{line}" if line else path
         if key not in KEYS:
             import difflib
 
@@ -154,9 +173,33 @@ def load_config(path: Optional[str], fallback_dir: str = ".") -> Config:
     return Config(path, os.path.dirname(os.path.abspath(path)), dict(table))
 
 
-def _line_of(text: str, key: str) -> int:
-    m = re.search(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", text, re.MULTILINE)
-    return text.count("\n", 0, m.start()) + 1 if m else 0
+_HEADER = re.compile(r"^[ \t]*\[\[?([^\]]*)\]\]?")
+_ASSIGN = re.compile(r"^[ \t]*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:[ \t]*\.[ \t]*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)"
+                     r"[ \t]*=")
+
+
+def _key_path(text: str) -> Tuple[str, ...]:
+    """`tool . "credlint".ignore` -> ('tool', 'credlint', 'ignore')."""
+    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)", text)
+    return tuple(a or b or c for a, b, c in parts)
+
+
+def _line_of(text: str, wanted: Tuple[str, ...]) -> int:
+    """The line where a key is set: `key = ...` in the right table (a table
+    of another tool may use the same key), a dotted key, or a sub-table
+    header (`[tool.credlint.per-file-ignores]`). 0 when it cannot be found."""
+    table: Tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header:
+            table = _key_path(header.group(1))
+            if table[:len(wanted)] == wanted:
+                return number
+            continue
+        assign = _ASSIGN.match(line)
+        if assign and (table + _key_path(assign.group(1)))[:len(wanted)] == wanted:
+            return number
+    return 0
 
 
 def _show(value: Any) -> str:

@@ -11,11 +11,13 @@ import os
 import re
 from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
+# Directories only (the trailing slash): a script named `build` or `dist` is
+# linted like any file.
 DEFAULT_EXCLUDE = (
-    ".bzr", ".direnv", ".eggs", ".git", ".git-rewrite", ".hg", ".svn", ".mypy_cache", ".nox",
-    ".pants.d", ".pytype", ".ruff_cache", ".pytest_cache", ".tox", ".venv", ".terraform",
-    ".credlint_cache", "__pypackages__", "__pycache__", "_build", "buck-out", "build", "dist",
-    "node_modules", "site-packages", "venv", "*.egg-info",
+    ".bzr/", ".direnv/", ".eggs/", ".git/", ".git-rewrite/", ".hg/", ".svn/", ".mypy_cache/", ".nox/",
+    ".pants.d/", ".pytype/", ".ruff_cache/", ".pytest_cache/", ".tox/", ".venv/", ".terraform/",
+    ".credlint_cache/", "__pypackages__/", "__pycache__/", "_build/", "buck-out/", "build/", "dist/",
+    "node_modules/", "site-packages/", "venv/", "*.egg-info/",
     # minified bundles: generated from sources that are linted themselves
     "*.min.js", "*.min.mjs", "*.min.cjs",
 )
@@ -45,18 +47,22 @@ class ExcludeSpec:
 
     def __init__(self, base: str, patterns: Sequence[str]) -> None:
         self.base = os.path.abspath(base)
-        names, name_globs, paths = set(), [], []
+        names, dir_names, name_globs, dir_globs, paths = set(), set(), [], [], []
+        negated = any(p.startswith("!") for p in patterns)
         for pattern in patterns:
             bare = pattern.rstrip("/")
-            if "/" in bare or bare.startswith("!"):
-                paths.append(pattern)  # anchored or negated: needs the relative path
+            directory_only = pattern.endswith("/")  # gitignore: `build/` is a directory, never a file
+            if negated or "/" in bare:
+                paths.append(pattern)  # anchored, or order matters (a later `!x` re-includes): pathspec decides
             elif _GLOB & set(bare):
-                name_globs.append(fnmatch.translate(bare))
+                (dir_globs if directory_only else name_globs).append(fnmatch.translate(bare))
             else:
-                names.add(bare)
+                (dir_names if directory_only else names).add(bare)
         self.names = frozenset(names)
+        self.dir_names = frozenset(dir_names)
         # gitignore: a pattern without a slash matches a name at any depth
         self.name_regex = re.compile("|".join(name_globs)) if name_globs else None
+        self.dir_regex = re.compile("|".join(dir_globs)) if dir_globs else None
         self.spec = None
         if paths:
             from pathspec import GitIgnoreSpec
@@ -65,9 +71,11 @@ class ExcludeSpec:
 
     def excluded(self, absolute: str, is_dir: bool) -> bool:
         name = os.path.basename(absolute)
-        if name in self.names:
+        if name in self.names or (is_dir and name in self.dir_names):
             return True
         if self.name_regex is not None and self.name_regex.match(name):
+            return True
+        if is_dir and self.dir_regex is not None and self.dir_regex.match(name):
             return True
         if self.spec is None:
             return False

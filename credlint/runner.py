@@ -122,7 +122,7 @@ def _process_one(index: int):
 # -- one file ------------------------------------------------------------------------------
 
 
-CacheEntry = Tuple[os.stat_result, str, FileResult]
+CacheEntry = Tuple[object, str, FileResult]  # (a stat: st_size, st_mtime_ns), content hash, result
 
 
 def process(project, unit: Unit, task: Task, cache: Optional[Cache] = None,
@@ -142,7 +142,7 @@ def process(project, unit: Unit, task: Task, cache: Optional[Cache] = None,
     result = _relocate(cached, unit.path) if cached is not None else project.lint(unit.path, data, unit.absolute,
                                                                                     secrets)
     entry: Optional[CacheEntry] = None
-    if cache is not None and cached is None:
+    if cache is not None:  # a content hit is stored again: its entry learns the file's new mtime
         entry = (stat or _content_stat(data), digest, result)
     after, applied, diff = data, 0, ""
     if task.fix and any(f.fix_plan is not None and f.fix_plan.applicability in task.fix for f in result.findings):
@@ -156,9 +156,9 @@ def process(project, unit: Unit, task: Task, cache: Optional[Cache] = None,
                 diff = project.diff(unit.path, data, after, secrets)
             if task.write and unit.data is None:
                 problem = write_through(unit.absolute, after)
-                if problem is not None:
+                if problem is not None:  # the file is as it was: so are its findings
                     after, applied = data, 0
-                    result = result._replace(notices=result.notices + (
+                    result = first._replace(notices=first.notices + (
                         Notice(unit.path, f"fixes not written: {problem}", level="error", kind="fix"),))
                 elif cache is not None:
                     try:
@@ -170,9 +170,16 @@ def process(project, unit: Unit, task: Task, cache: Optional[Cache] = None,
     return entry, FileReport(result, applied, diff, after if task.keep and after != data else None)
 
 
-def _content_stat(data: bytes) -> os.stat_result:
-    """Content given without a file (the git index): cached by content only."""
-    return os.stat_result((0, 0, 0, 0, 0, 0, len(data), -1, -1, -1))
+class _ContentStat(NamedTuple):
+    """Content given without a file (the git index): cached by content only,
+    under an mtime no file has, so a file never matches it by stat."""
+
+    st_size: int
+    st_mtime_ns: int = -1
+
+
+def _content_stat(data: bytes) -> "_ContentStat":
+    return _ContentStat(len(data))
 
 
 def read_file(unit: Unit, max_size: int, linter) -> "FileResult | Tuple[os.stat_result, bytes]":

@@ -52,30 +52,61 @@ def _signing_key() -> Optional[bytes]:
         return _key
     _mark(user_cache_dir())
     path = os.path.join(user_cache_dir(), "signing.key")
+    _key = _read_key(path) or _new_key(path)
+    return _key
+
+
+KEY_BYTES = 32
+
+
+def _read_key(path: str) -> Optional[bytes]:
+    """The key, if the file holds a whole one (a short file is no key: an
+    empty key would let anyone sign a cache)."""
     try:
         with open(path, "rb") as handle:
             key = handle.read()
-        if len(key) >= 32:
-            _key = key
-            return _key
     except OSError:
-        pass
+        return None
+    return key if len(key) >= KEY_BYTES else None
+
+
+def _new_key(path: str) -> Optional[bytes]:
+    """Create the key file whole or not at all: the key is written to a
+    temporary file, then linked into place (which fails if another run got
+    there first: its key wins). A short key file left by a crash is replaced."""
+    import tempfile  # once per machine: not on every run's start-up path
+
+    key = os.urandom(KEY_BYTES)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        key = os.urandom(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key)
-        _key = key
-    except FileExistsError:  # another run created it first
-        try:
-            with open(path, "rb") as handle:
-                _key = handle.read()
-        except OSError:
-            return None
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".signing-")
     except OSError:
         return None  # no writable home: run without caches
-    return _key
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            existing = _read_key(path)
+            if existing is not None:
+                return existing
+            os.replace(tmp, path)
+        except OSError:  # no hard links here: replace, keeping another run's whole key if there is one
+            existing = _read_key(path)
+            if existing is not None:
+                return existing
+            os.replace(tmp, path)
+        return key
+    except OSError:
+        return None
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def load(path: str) -> Optional[Any]:

@@ -38,18 +38,17 @@ def staged_files(cwd: str) -> Iterator[Tuple[str, bytes]]:
     added, copied, modified or renamed in the index; deletions and submodules
     are skipped."""
     root = repository_root(cwd)
-    names = _git(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--no-renames"], root)
-    paths = [p for p in names.decode("utf-8", "surrogateescape").split("\0") if p]
-    if not paths:
-        return
-    entries = _git(["ls-files", "-s", "-z", "--", *paths], root).decode("utf-8", "surrogateescape")
+    # One command, no paths on its command line (a big initial commit would
+    # exceed ARG_MAX, and a name like pages/[id].py is no pathspec): the raw
+    # diff of the index gives each staged file's mode and blob.
+    raw = _git(["diff", "--cached", "--raw", "-z", "--diff-filter=ACMR", "--no-renames", "--no-abbrev"], root)
+    fields = raw.decode("utf-8", "surrogateescape").split("\0")
     blobs = []
-    for entry in entries.split("\0"):
-        if not entry:
+    for meta, path in zip(fields[0::2], fields[1::2]):
+        if not meta.startswith(":"):
             continue
-        meta, path = entry.split("\t", 1)
-        mode, blob, _stage = meta.split()
-        if mode.startswith(("100", "120")) and not mode.startswith("160"):  # files and symlinks, not submodules
+        _old_mode, mode, _old_blob, blob, _status = meta[1:].split()
+        if mode.startswith(("100", "120")):  # files and symlinks, not submodules (160000)
             blobs.append((path, blob))
     if not blobs:
         return

@@ -15,7 +15,7 @@ import pytest
 
 from credlint import runner, signing
 from credlint.api import Response, Workspace
-from credlint.cache import content_hash
+from credlint.cache import SMUDGED, content_hash
 from credlint.runner import Task
 from credlint.settings import Overrides
 from credlint.workspace import Unit
@@ -175,9 +175,6 @@ def test_a_file_with_two_hard_links_is_not_rewritten(project):
     assert path.stat().st_nlink == 2
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: when fixes cannot be written (hard links, a read-only directory), the "
-                                       "report lists the findings of the fixed text that was never written: the "
-                                       "CL102 still in the file is not reported")
 def test_when_fixes_are_not_written_the_findings_still_in_the_file_are_reported(project):
     path = project / "clients.py"
     path.write_text(FIXABLE)
@@ -258,7 +255,7 @@ def test_after_a_fix_the_cache_entry_describes_the_fixed_file(project, user_cach
     assert fixed.applied == 1 and (project / "clients.py").read_text() == FIXED
     entry = Workspace(Overrides(), isolated=True, root=".").project_for("clients.py").open_cache().entries["clients.py"]
     assert entry[2] == content_hash(FIXED.encode())
-    assert entry[0] == (project / "clients.py").stat().st_mtime_ns
+    assert entry[0] in ((project / "clients.py").stat().st_mtime_ns, SMUDGED)  # just written: racy, smudged
     (again,) = lint("clients.py", workspace=Workspace(Overrides(), isolated=True, root="."))
     assert summary([again]) == summary([fixed]) == [("clients.py", [("CL201", 5)], [])]
 

@@ -148,10 +148,6 @@ def test_writes_are_atomic_and_leave_no_temporary_files(user_cache, tmp_path):
     assert stat.S_IMODE((directory / "doc.json").stat().st_mode) == 0o600
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a signing.key shorter than 32 bytes (an empty one is left behind when "
-                                       "the first write fails, e.g. on a full disk) is used as the HMAC key anyway: "
-                                       "the O_EXCL re-creation fails and the short key is read back, so anyone can "
-                                       "sign a cache with the empty key")
 def test_a_truncated_key_file_is_not_trusted(user_cache, tmp_path):
     user_cache.mkdir(parents=True)
     (user_cache / "signing.key").write_bytes(b"")

@@ -159,9 +159,6 @@ def test_outside_a_repository_is_a_usage_error_that_says_so(tmp_path, monkeypatc
     assert str(info.value) == f"{outside} is not in a git repository (--staged lints what git has staged)"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: staged paths are handed to `git ls-files` as pathspecs, so a staged "
-                                       "file whose name holds glob characters (Next.js' pages/[id].py) also pulls "
-                                       "in committed, unstaged files it matches (pages/i.py)")
 def test_a_staged_name_with_glob_characters_does_not_pull_in_other_files(repo):
     write(repo, "pages/i.py", f"KEY = '{KEY_ID}'\n")  # committed earlier, not part of this commit
     git(repo, "add", ".")
@@ -172,9 +169,6 @@ def test_a_staged_name_with_glob_characters_does_not_pull_in_other_files(repo):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="BUG: every staged path goes on one `git ls-files` command line: staging "
-                                       "more than ARG_MAX bytes of paths (an initial commit of a big tree) crashes "
-                                       "with OSError E2BIG, an internal error, instead of linting the files")
 def test_a_very_large_index_is_linted(repo):
     arg_max = os.sysconf("SC_ARG_MAX") if hasattr(os, "sysconf") else 2 * 1024 * 1024
     directory = "/".join(["d" * 250] * 3)  # long paths: fewer files to exceed ARG_MAX
