@@ -1,6 +1,6 @@
 """The bundled example project: a new user's first run must show each planted
-problem exactly once, redacted, and `--fix --unsafe-fixes` must leave no
-finding from Python SDK calls."""
+problem exactly once, redacted, and `--fix --unsafe-fixes` must leave no SDK
+call finding but those that must not be fixed (browser code, loadFromPath)."""
 from __future__ import annotations
 
 import json
@@ -72,13 +72,17 @@ def test_first_run_output_is_redacted(tmp_path):
         assert leaked == [], f"{fmt} output prints full keys"
 
 
-def test_fix_leaves_no_python_sdk_finding(tmp_path):
+def test_fix_leaves_only_the_findings_that_must_not_be_fixed(tmp_path):
     copy = tmp_path / "examples"
     shutil.copytree(EXAMPLES, copy)
     run_cli("--fix", "--unsafe-fixes", "--no-cache", "examples", cwd=str(tmp_path))
     proc = run_cli("--format", "json", "--no-cache", "examples", cwd=str(tmp_path))
     findings = json.loads(proc.stdout)
-    assert [f for f in findings if f["rule"] in ("CL101", "CL102")] == []
+    assert [f for f in findings if f["rule"] in ("CL101", "CL102", "CL401")] == []
+    # browser code has no default chain to fall back on; loadFromPath goes by hand
+    assert sorted((f["path"], f["rule"]) for f in findings if f["rule"] in ("CL402", "CL403")) == [
+        ("examples/node/src/boot.js", "CL403"), ("examples/node/web/src/UploadButton.tsx", "CL402")]
     # the constants stay reported until someone deletes them and rotates the keys
     assert {"CL201", "CL202"} <= {f["rule"] for f in findings}
     compile((copy / "app" / "uploader.py").read_text(), "uploader.py", "exec")
+    assert (copy / "node" / "src" / "server.js").read_text().count("new AWS.S3({\n  region: 'eu-west-1',\n});") == 1

@@ -297,6 +297,47 @@ def test_untitled_buffers_and_other_languages(client, workdir):
     assert client.shutdown() == 0
 
 
+TS_CLIENT = """import { S3Client } from '@aws-sdk/client-s3';
+
+// é: a non-ASCII character before the credentials shifts no column
+export const s3 = new S3Client({
+  region: 'eu-west-1',
+  credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! },
+});
+"""
+
+
+def test_typescript_buffers_get_diagnostics_and_a_safe_fix(client, workdir):
+    client.initialize(workdir)
+    path = workdir / "storage.ts"
+    path.write_text("")  # the buffer, not the disk
+    uri = uri_of(path)
+    client.open(uri, TS_CLIENT, language="typescript")
+    [diagnostic] = client.diagnostics(uri, version=1)
+    assert diagnostic["code"] == "CL402" and diagnostic["range"]["start"] == {"line": 5, "character": 2}
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": diagnostic["range"],
+        "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
+    })
+    [action] = actions
+    assert action["isPreferred"] is True and action["title"].endswith("(safe)")
+    fixed = apply_text_edits(TS_CLIENT, edits_for(action["edit"], uri))
+    assert "credentials: " not in fixed and "  region: 'eu-west-1',\n});" in fixed
+    client.change(uri, 2, [{"text": fixed}])
+    assert client.diagnostics(uri, version=2) == []
+    # a React component: same rule, the browser's message, and no fix
+    text = ("import React from 'react';\nimport { S3Client } from '@aws-sdk/client-s3';\n"
+            f"const s3 = new S3Client({{ credentials: {{ accessKeyId: '{KEY_ID}', secretAccessKey: '{SECRET}' }} }});\n")
+    client.open("untitled:Untitled-3", text, language="typescriptreact")
+    [diagnostic] = client.diagnostics("untitled:Untitled-3")
+    assert diagnostic["code"] == "CL401" and "browser are public" in diagnostic["message"]
+    assert SECRET not in json.dumps(diagnostic)
+    assert client.request("textDocument/codeAction", {
+        "textDocument": {"uri": "untitled:Untitled-3"}, "range": diagnostic["range"],
+        "context": {"diagnostics": [diagnostic]}}) == []
+    assert client.shutdown() == 0
+
+
 def test_exit_without_shutdown_is_exit_code_1(client, workdir):
     client.initialize(workdir)
     client.notify("exit", None)

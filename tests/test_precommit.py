@@ -101,6 +101,24 @@ def test_a_planted_key_blocks_the_commit_and_is_shown_redacted(project):
     assert "change" not in head
 
 
+def test_typescript_and_mjs_files_reach_the_hook(project):
+    """pre-commit's types_or covers ts/tsx/jsx/javascript, and .mts reaches the
+    hook as text: each planted key blocks the commit."""
+    root, commit = project
+    for name in ("web/client.ts", "web/Upload.tsx", "lambda/handler.mjs", "lib/settings.mts"):
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("import { S3Client } from '@aws-sdk/client-s3';\n"
+                        f"export const s3 = new S3Client({{ credentials: {{ accessKeyId: '{KEY_ID}', "
+                        f"secretAccessKey: '{SECRET}' }} }});\n")
+    proc = commit("web", "lambda", "lib")
+    output = proc.stdout.decode() + proc.stderr.decode()
+    assert proc.returncode != 0, output
+    for name in ("web/client.ts:2:", "web/Upload.tsx:2:", "lambda/handler.mjs:2:", "lib/settings.mts:2:"):
+        assert f"{name}" in output and "CL401" in output, name
+    assert KEY_ID not in output and SECRET not in output
+
+
 def test_a_clean_commit_passes(project):
     root, commit = project
     (root / "app.py").write_text("import boto3\n\ns3 = boto3.client('s3')\n")

@@ -68,6 +68,8 @@ class Resolver:
             function = node.child_by_field_name("function")
             module = self.required(node, model)
             if module is not None:
+                if module.startswith("."):  # `require('./aws')`: what that module exports
+                    return self._qualify_export((module, ""), model, depth)
                 return module
             if function is not None and function.type == "member_expression" and \
                     property_name(function.child_by_field_name("property")) == "promise":
@@ -101,6 +103,8 @@ class Resolver:
             # The default export of the SDK's modules (aws-sdk, aws-sdk/clients/s3)
             # is the module itself, and so is `import * as`.
             module, member = binding.value  # type: ignore[misc]
+            if module.startswith("."):  # a module of this tree that hands on what it imported
+                return self._qualify_export((module, member), model, depth)
             module = self.sdk.canonical(module)
             return f"{module}.{member}" if member and member != "*" else module
         if binding.kind == VALUE and binding.value is not None:
@@ -110,6 +114,12 @@ class Resolver:
             owner = self.qualified(source, model, depth + 1)
             return f"{owner}.{key}" if owner else None
         return None
+
+    def _qualify_export(self, value: Tuple[str, str], model: ModuleModel, depth: int) -> Optional[str]:
+        """The qualified name of what a relative module exports: a local
+        `aws.js` doing `module.exports = require('aws-sdk')` is the SDK."""
+        node, other = self._export(value, model)
+        return self.qualified(node, other, depth + 1) if node is not None else None
 
     def callee(self, site, model: Optional[ModuleModel] = None) -> Optional[str]:
         """The name a call or constructor site is matched by: `new aws-sdk.S3`, `aws-sdk.config.update`."""
