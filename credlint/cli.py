@@ -352,13 +352,15 @@ def _use_color(choice: str, stream) -> bool:
 
 
 def _print_notices(results, args) -> None:
+    from .paths import display
+
     for result in results:
         for notice in result.notices:
             if notice.level == "info" and not args.verbose:
                 continue
             if args.quiet and notice.level != "error":
                 continue
-            where = f"{notice.path}:{notice.line}" if notice.line else notice.path
+            where = f"{display(notice.path)}:{notice.line}" if notice.line else display(notice.path)
             print(f"{where}: {notice.level}: {notice.message}", file=sys.stderr)
 
 

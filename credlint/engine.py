@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
 
 from . import filetypes, languages
 from .model import FileResult, Finding, Notice, Rule, Span
+from .paths import display
 from .prefilter import rules_that_may_match
 from .redaction import fingerprint, mask, redact_line, redact_message, redact_text
 from .ruleset import RuleSet
 
 if TYPE_CHECKING:
     from .languages.base import AnalysisResult, RawFinding, Session
-from .source import DecodeError, Source, looks_binary
+from .source import DecodeError, Source, looks_binary, wide_encoding
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 MARKER = b"credlint:"  # files without it have no suppression comment (see suppress.py)
@@ -68,6 +69,12 @@ class Linter:
             return self.oversized(path, len(data))
         if looks_binary(data):
             return FileResult(path, notices=(Notice(path, "skipped: binary file", level="info", kind="skipped"),), skipped=True)
+        wide = wide_encoding(data)
+        if wide is not None:  # UTF-16/32: the prefilter and the analyzers read UTF-8 (positions are characters)
+            try:
+                data = data.decode(wide).encode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                pass
         file_type = filetypes.detect(path, data[:512])
         plan = self.plan(file_type)
         if rules is not None:
@@ -152,8 +159,8 @@ class Linter:
             rule = item.rule
             values = dict(item.values)
             values.setdefault("masked", mask(item.secrets[0]) if item.secrets else "")
-            values.setdefault("path", path)
-            values.setdefault("path_arg", _shell_quote(path))  # for commands in messages: `git rm --cached {path_arg}`
+            values.setdefault("path", display(path))
+            values.setdefault("path_arg", _shell_quote(display(path)))  # for commands: `git rm --cached {path_arg}`
             message = redact_text(_format(rule.message, values), secrets)
             snippet = _snippet(source, item.span, secrets, spans, pieces, policy) if source is not None else ()
             plan = item.fix_plan

@@ -251,6 +251,12 @@ class CredlintServer(LanguageServer):
         self._frozen = False
 
     def report_server_error(self, error: Exception, source: Any) -> None:
+        # A request the server does not implement gets its -32601 answer, and
+        # is no error of credlint's: nothing to log.
+        from pygls.exceptions import JsonRpcMethodNotFound
+
+        if isinstance(error, JsonRpcMethodNotFound):
+            return
         # pygls would show str(error), which may quote a document: type and place only.
         self.log(types.MessageType.Error, f"credlint: internal error ({_where(error)})")
 

@@ -11,6 +11,7 @@ from . import filetypes, languages
 from .discovery import ExcludeSpec, relative_to
 from .engine import Linter
 from .model import FileResult, Notice, Rule
+from .paths import display
 from .ruleset import RuleSet, load_rules
 from .settings import Settings
 
@@ -152,9 +153,9 @@ class Project:
         analyzer = self._analyzer(path, before)
         old = analyzer.decode_strict(path, before).text
         new = analyzer.decode_strict(path, after).text
-        display = os.path.normpath(path).replace(os.sep, "/")
+        shown = display(os.path.normpath(path).replace(os.sep, "/"))
         policy = self.ruleset.library.policy()
-        lines = unified_diff(display, old, new).splitlines(keepends=True)
+        lines = unified_diff(shown, old, new).splitlines(keepends=True)
         return "".join(redact_line(line, secrets, policy) for line in lines)
 
     def _analyzer(self, path: str, data: bytes):

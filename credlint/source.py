@@ -20,19 +20,60 @@ class DecodeError(Exception):
     pass
 
 
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes in the first block mean binary (git's heuristic), except for
-    UTF-16/32 text, which announces itself with a BOM."""
+def wide_encoding(data: bytes) -> Optional[str]:
+    """UTF-16 or UTF-32 text, by its BOM or, without one, by the NUL bytes
+    that ASCII characters leave in every other (or three of four) bytes:
+    PowerShell 5's `>` writes UTF-16, so .env and JSON files made on Windows
+    often are. None for anything else."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     head = data[:BINARY_SNIFF]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if len(head) < 8 or b"\0" not in head:
+        return None
+    head = head[: len(head) - len(head) % 4]
+    for encoding, zero, other in (("utf-32-le", (1, 2, 3), (0,)), ("utf-32-be", (0, 1, 2), (3,)),
+                                  ("utf-16-le", (1, 3), (0, 2)), ("utf-16-be", (0, 2), (1, 3))):
+        quarter = len(head) // 4
+        zeros = sum(head[i::4].count(0) for i in zero)
+        nonzero = sum(quarter - head[i::4].count(0) for i in other)
+        if zeros >= 0.9 * quarter * len(zero) and nonzero >= 0.9 * quarter * len(other):
+            try:
+                head.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return encoding
+    return None
+
+
+# Bytes of text: printable ASCII, the usual whitespace, and all of UTF-8's
+# multi-byte range. What is left are control bytes.
+_TEXT_BYTES = bytes([8, 9, 10, 12, 13, 27]) + bytes(range(32, 127)) + bytes(range(128, 256))
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes in the first block mean binary (git's heuristic), unless
+    they are few in otherwise clean text: a stray NUL in a source file does
+    not hide the file. UTF-16/32 text is text."""
+    head = data[:BINARY_SNIFF]
+    nuls = head.count(b"\0")
+    if not nuls or wide_encoding(data) is not None:
         return False
-    return b"\0" in head
+    if nuls >= 32:
+        return True
+    control = len(head.translate(None, _TEXT_BYTES))  # NULs included
+    return control * 20 > len(head)  # more than 5% control bytes: not text
 
 
 def python_encoding(data: bytes) -> str:
-    """PEP 263: a BOM, else a coding cookie on line 1 or 2, else UTF-8."""
+    """PEP 263: a BOM, else a coding cookie on line 1 or 2, else UTF-8 (and
+    UTF-16/32, which Python does not read but an editor may have written)."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    wide = wide_encoding(data)
+    if wide is not None:
+        return wide
     for line in data.split(b"\n", 2)[:2]:
         m = _COOKIE.match(line)
         if m:
@@ -49,9 +90,7 @@ def python_encoding(data: bytes) -> str:
 def text_encoding(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return "utf-8"
+    return wide_encoding(data) or "utf-8"
 
 
 class Source:
@@ -61,7 +100,7 @@ class Source:
         self.path = path
         self.data = data
         self.encoding = encoding
-        self.has_bom = encoding in ("utf-8-sig", "utf-16")
+        self.has_bom = encoding in ("utf-8-sig", "utf-16", "utf-32")
         try:
             self.text = data.decode(encoding, "strict" if strict else "replace")
         except UnicodeDecodeError as exc:

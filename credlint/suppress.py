@@ -1,7 +1,8 @@
 """Inline suppressions: `credlint: ignore[CL101]` in a comment.
 
 The directive names rules (ids or names, comma-separated) and applies to a
-finding when it stands on one of the finding's lines or on the line above it.
+finding when it stands on one of the finding's lines, or alone on the line
+above it (a comment that ends another statement is about that statement).
 Any comment style works (`#`, `//`, `;`, `--`, `<!--`), so the same syntax
 serves Python, YAML, INI, dotenv, Terraform and JavaScript; JSON has no
 comments (use per-file-ignores, the allowlist or a baseline).
@@ -23,6 +24,7 @@ class Directive(NamedTuple):
     line: int
     rules: Tuple[str, ...]  # rule ids (resolved); empty for a bare ignore
     unknown: Tuple[str, ...]  # names that are no rule
+    own_line: bool = True  # the comment stands alone on its line: it also covers the line below
 
 
 def directives(lines: Sequence[str], resolve: Callable[[str], Optional[str]]) -> List[Directive]:
@@ -38,7 +40,8 @@ def directives(lines: Sequence[str], resolve: Callable[[str], Optional[str]]) ->
         for name in names:
             rule_id = resolve(name)
             (ids if rule_id else unknown).append(rule_id or name)
-        out.append(Directive(number, tuple(ids), tuple(unknown)))
+        own_line = not text[: m.start()].strip() or text[: m.start()].strip() in ("*", "{")
+        out.append(Directive(number, tuple(ids), tuple(unknown), own_line))
     return out
 
 
@@ -58,6 +61,8 @@ def apply(findings: Sequence[Finding], found: Sequence[Directive], path: str,
         hit = None
         for line in lines:
             directive = by_line.get(line)
+            if directive is not None and line == first - 1 and not directive.own_line:
+                continue  # `x = 1  # credlint: ignore[...]` is about x, not the next statement
             if directive is not None and finding.rule_id in directive.rules:
                 hit = (line, finding.rule_id)
                 break

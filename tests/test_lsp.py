@@ -17,7 +17,7 @@ BENCHMARKS = str(Path(__file__).resolve().parent.parent / "benchmarks")
 if BENCHMARKS not in sys.path:
     sys.path.insert(0, BENCHMARKS)
 
-from lspclient import TIMEOUT, LspClient, uri_of  # noqa: E402  (TIMEOUT: a hung server fails a test, not CI)
+from lspclient import TIMEOUT, LspClient, LspResponseError, uri_of  # noqa: E402  (TIMEOUT: a hung server fails a test, not CI)
 
 
 # -- applying edits, as an editor does (UTF-16 positions) --------------------------------
@@ -335,6 +335,21 @@ def test_typescript_buffers_get_diagnostics_and_a_safe_fix(client, workdir):
     assert client.request("textDocument/codeAction", {
         "textDocument": {"uri": "untitled:Untitled-3"}, "range": diagnostic["range"],
         "context": {"diagnostics": [diagnostic]}}) == []
+    assert client.shutdown() == 0
+
+
+def test_an_unsupported_request_is_answered_and_not_logged_as_an_error(client, workdir):
+    """Hardening item 16: -32601 is the right answer; an 'internal error' in
+    the log for it is not."""
+    client.initialize(workdir)
+    with pytest.raises(LspResponseError) as info:
+        client.request("workspace/symbol", {"query": "boto3"})
+    assert info.value.error["code"] == -32601
+    client.open(uri_of(workdir / "app.py"), HARDCODED)
+    assert [d["code"] for d in client.diagnostics(uri_of(workdir / "app.py"), version=1)] == ["CL101"]
+    errors = [m for m in client.notifications
+              if m["method"] == "window/logMessage" and m["params"]["type"] == 1]
+    assert errors == []
     assert client.shutdown() == 0
 
 

@@ -28,6 +28,25 @@ def test_ignore_on_the_line_or_the_line_above_by_id_or_name(tmp_path):
     assert [(f["rule"], f["line"]) for f in found] == [("CL101", 5), ("CL101", 6)]
 
 
+def test_a_trailing_ignore_does_not_reach_the_next_statement(tmp_path):
+    """Hardening item 7: only a comment on its own line applies to the line below."""
+    (tmp_path / "app.py").write_text(
+        "import boto3\n"
+        "x = 1  # credlint: ignore[CL101]\n"
+        f"s3 = {CALL}\n"
+    )
+    (tmp_path / "app.js").write_text(
+        "const AWS = require('aws-sdk');\n"
+        "let retries = 3; // credlint: ignore[CL401]\n"
+        f"const s3 = new AWS.S3({{ accessKeyId: '{KEY_ID}', secretAccessKey: '{SECRET}' }});\n"
+        "/* credlint: ignore[CL401] */\n"
+        f"const sqs = new AWS.SQS({{ accessKeyId: '{KEY_ID}', secretAccessKey: '{SECRET}' }});\n"
+    )
+    proc, found = _findings(tmp_path, ".")
+    assert sorted((f["path"], f["rule"], f["line"]) for f in found) == [("app.js", "CL401", 3), ("app.py", "CL101", 3)]
+    assert b"unused" not in proc.stderr
+
+
 def test_ignore_anywhere_in_a_multiline_call(tmp_path):
     (tmp_path / "app.py").write_text(
         "import boto3\n"

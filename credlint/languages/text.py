@@ -90,14 +90,27 @@ def scan(source: Source, rule: Rule, match: KeyMaterialMatch, policy) -> List[Ra
         for m in regex.finditer(text):
             value = m.group(1)
             if any(policy.matches_shape(s, value) for s in match.shapes) and not policy.is_placeholder(value):
-                hits.append((m.start(1), m.end(1), value))
+                hits.append((m.start(1), m.end(1), value, _name_at(text, m.start())))
     else:
-        hits.extend((start, end, value) for start, end, value, _ in policy.find_shapes(text, list(match.shapes)))
+        hits.extend((start, end, value, "") for start, end, value, _ in policy.find_shapes(text, list(match.shapes)))
     out = []
-    for start, end, value in hits:
+    for start, end, value, context in hits:
         span = source.span_of(start, end)
-        out.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value, secret_spans=(span,)))
+        out.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value, secret_spans=(span,),
+                              values={"context": context or "a credential-named setting"}))
     return out
+
+
+def _name_at(text: str, position: int) -> str:
+    """The name a context match starts in: `AWS_SECRET_ACCESS_KEY` in
+    `AWS_SECRET_ACCESS_KEY: "..."`, for the message."""
+    start = position
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-."):
+        start -= 1
+    end = position
+    while end < len(text) and (text[end].isalnum() or text[end] in "_-."):
+        end += 1
+    return text[start:end][:60]
 
 
 ANALYZER = TextAnalyzer()

@@ -13,6 +13,7 @@ import os
 from typing import List, Tuple
 
 from ..model import FileResult, Finding, Notice
+from ..paths import display
 from .text import summary
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -70,8 +71,8 @@ def relative_path(path: str, root: str) -> str:
     try:
         relative = os.path.relpath(absolute, root)
     except ValueError:  # another drive on Windows
-        return absolute.replace(os.sep, "/")
+        return display(absolute.replace(os.sep, "/"))
     if relative == ".." or relative.startswith(".." + os.sep):
-        return absolute.replace(os.sep, "/")
-    return relative.replace(os.sep, "/")
+        return display(absolute.replace(os.sep, "/"))
+    return display(relative.replace(os.sep, "/"))
 

@@ -5,6 +5,7 @@ import json
 from typing import Any, Dict, List, Optional
 
 from ..model import FileResult, Finding, Fix
+from ..paths import display, raw_base64
 
 
 def fix_to_dict(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
@@ -27,11 +28,11 @@ def fix_to_dict(fix: Optional[Fix]) -> Optional[Dict[str, Any]]:
 
 
 def finding_to_dict(finding: Finding) -> Dict[str, Any]:
-    return {
+    out = {
         "rule": finding.rule_id,
         "name": finding.rule_name,
         "severity": finding.severity,
-        "path": finding.path,
+        "path": display(finding.path),
         "line": finding.span.line,
         "column": finding.span.column,
         "end_line": finding.span.end_line,
@@ -40,6 +41,10 @@ def finding_to_dict(finding: Finding) -> Dict[str, Any]:
         "fix": fix_to_dict(finding.fix),
         "fingerprint": finding.fingerprint,
     }
+    exact = raw_base64(finding.path)
+    if exact is not None:  # a name that is not UTF-8: its bytes, exactly
+        out["path_bytes"] = exact
+    return out
 
 
 def render(results: List[FileResult], ctx) -> str:

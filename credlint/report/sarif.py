@@ -218,8 +218,8 @@ def _artifact_location(path: str, root: str) -> Dict[str, str]:
         relative = ""
     relative = relative.replace(os.sep, "/")
     if not relative or relative == ".." or relative.startswith("../") or os.path.isabs(relative):
-        return {"uri": pathlib.Path(absolute).as_uri()}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + quote(os.fsencode(absolute.replace(os.sep, "/")), safe="/")}
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": SRCROOT}  # the name's bytes, exactly
 
 
 def _directory_uri(root: str) -> str:

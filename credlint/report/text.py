@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import List
 
 from ..model import FileResult, Finding
+from ..paths import display
 
 MAX_FRAME_WIDTH = 160
 _COLORS = {"error": "31", "warning": "33", "info": "34", "bold": "1", "dim": "2", "cyan": "36", "green": "32"}
@@ -39,7 +40,7 @@ def render(results: List[FileResult], ctx) -> str:
 
 
 def _headline(f: Finding, paint: _Paint) -> str:
-    where = paint(f"{f.path}:{f.span.line}:{f.span.column}:", "bold")
+    where = paint(f"{display(f.path)}:{f.span.line}:{f.span.column}:", "bold")
     rule = paint(f.rule_id, f.severity)
     return f"{where} {rule} {paint('[' + f.rule_name + ']', 'dim')} {f.message}"
 
