@@ -7,10 +7,10 @@ costs more than linting a clean file.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Pattern, Tuple
 
+from .patterns import PatternError, compile_pattern
 from .yamlsource import Located
 
 
@@ -117,7 +117,7 @@ def _sequential_or_templated(value: str) -> bool:
     return is_sequential_string(value) or is_templated_secret(value)
 
 
-def compile_policy(doc: Located) -> KeyPolicy:
+def compile_policy(doc: Located, trusted: bool = False) -> KeyPolicy:
     data = doc.data
     shapes: Dict[str, Shape] = {}
     for name, spec in (data.get("shapes") or {}).items():
@@ -125,9 +125,9 @@ def compile_policy(doc: Located) -> KeyPolicy:
         if not isinstance(spec, dict) or "regex" not in spec:
             raise doc.error(path, f"shape {name!r} needs a 'regex'")
         try:
-            regex = re.compile(spec["regex"])
-        except re.error as exc:
-            raise doc.error(path + ("regex",), f"invalid regex: {exc}") from None
+            regex = compile_pattern(spec["regex"], trusted)
+        except PatternError as exc:
+            raise doc.error(path + ("regex",), str(exc)) from None
         shapes[name] = Shape(
             name=name,
             regex=regex,
@@ -144,9 +144,9 @@ def compile_policy(doc: Located) -> KeyPolicy:
     patterns = []
     for index, pattern in enumerate(ph.get("patterns", ())):
         try:
-            patterns.append(re.compile(pattern))
-        except re.error as exc:
-            raise doc.error(("placeholders", "patterns", index), f"invalid regex: {exc}") from None
+            patterns.append(compile_pattern(pattern, trusted))
+        except PatternError as exc:
+            raise doc.error(("placeholders", "patterns", index), str(exc)) from None
     return KeyPolicy(
         shapes=shapes,
         example_keys=frozenset(ph.get("example-keys", ())),

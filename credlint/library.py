@@ -22,13 +22,16 @@ class Library:
         self._compiled: Dict[str, Any] = {}
         self._policy = None
         self._endpoints = None
+        self.trusted: Dict[int, bool] = {}  # id(doc) -> credlint's own
         self.allowlist: frozenset = frozenset()
 
-    def add(self, doc: Located) -> None:
+    def add(self, doc: Located, trusted: bool = False) -> None:
+        """`trusted`: one of credlint's own documents (patterns.py)."""
         kind = (doc.data or {}).get("kind") if isinstance(doc.data, dict) else None
         if kind not in self.docs:
             raise doc.error(("kind",), f"shared documents need 'kind: {' | '.join(self.kinds)}', not {kind!r}")
         self.docs[kind].append(doc)
+        self.trusted[id(doc)] = trusted
 
     def policy(self):
         if self._policy is None:
@@ -37,9 +40,9 @@ class Library:
             docs = self.docs[POLICY]
             if not docs:
                 raise RuntimeError("no key-policy document: the built-in rules are incomplete")
-            policy = compile_policy(docs[0])
+            policy = compile_policy(docs[0], self.trusted.get(id(docs[0]), False))
             for doc in docs[1:]:
-                extra = compile_policy(doc)
+                extra = compile_policy(doc, self.trusted.get(id(doc), False))
                 policy.shapes.update(extra.shapes)
                 policy = KeyPolicy(policy.shapes, policy.example_keys | extra.example_keys,
                                    policy.markers + extra.markers, policy.words + extra.words,

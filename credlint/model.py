@@ -161,6 +161,7 @@ class Rule(NamedTuple):
     examples_invalid: Tuple[Example, ...] = ()
     source: str = ""  # the YAML file it came from
     tags: Tuple[str, ...] = ()
+    builtin: bool = False  # one of credlint's own rules: its regexes run on `re` (patterns.py)
 
     @property
     def fixable(self) -> bool:

@@ -33,7 +33,9 @@ class Clause(NamedTuple):
         return _probes(self.any)
 
     @classmethod
-    def from_spec(cls, spec: dict) -> "Clause":
+    def from_spec(cls, spec: dict, trusted: bool = True) -> "Clause":
+        """`trusted`: a built-in rule's clause; any other's regex runs on RE2
+        (patterns.py). Raises patterns.PatternError for a regex it refuses."""
         ignore_case = bool(spec.get("ignore-case", False))
 
         def encode(tokens: Iterable[str]) -> Tuple[bytes, ...]:
@@ -41,10 +43,14 @@ class Clause(NamedTuple):
             return tuple(t.lower() for t in out) if ignore_case else out
 
         regex = spec.get("regex")
+        if regex:
+            from .patterns import compile_pattern
+
+            compiled = compile_pattern(regex.encode("utf-8"), trusted)
         return cls(
             any=encode(spec.get("any", ())),
             all=encode(spec.get("all", ())),
-            regex=re.compile(regex.encode("utf-8")) if regex else None,
+            regex=compiled if regex else None,
             ignore_case=ignore_case,
         )
 

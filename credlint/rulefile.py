@@ -73,7 +73,7 @@ def _describe(error) -> Tuple[tuple, str]:
 # -- compiling -------------------------------------------------------------------
 
 
-def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object]]:
+def compile_rule(doc: Located, library: Library, builtin: bool = False) -> Tuple[Rule, Dict[str, object]]:
     """Check and compile one rule file: the Rule and its compiled blocks."""
     data = doc.data
     if not isinstance(data, dict):
@@ -96,7 +96,7 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
         if not isinstance(block, dict) or len(block) != 1:
             raise doc.error(path, "each file type takes exactly one match kind, e.g. `sdk-call: {...}`")
         ((kind, options),) = block.items()
-        blocks[file_type] = compile_block(doc, library, file_type, kind, options)
+        blocks[file_type] = compile_block(doc, library, file_type, kind, options, builtin)
         # Explicit triggers (for all blocks, or per block) win over derived ones;
         # a block with neither runs on every file of its type.
         if isinstance(explicit, list):
@@ -106,7 +106,8 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
         else:
             specs = None
         if specs is not None:
-            triggers[file_type] = tuple(Clause.from_spec(spec) for spec in specs)
+            triggers[file_type] = tuple(_clause(doc, spec, builtin, ("triggers",) + (
+                (file_type,) if isinstance(explicit, dict) else ()) + (index,)) for index, spec in enumerate(specs))
         else:
             analyzer = languages.analyzer(file_type)
             triggers[file_type] = tuple(simplify(analyzer.derive_triggers(blocks[file_type], library)))
@@ -118,13 +119,24 @@ def compile_rule(doc: Located, library: Library) -> Tuple[Rule, Dict[str, object
         path = ("fix", file_type)
         if file_type not in blocks:
             raise doc.error(path, f"a fix for {file_type!r} needs a match block for it")
-        languages.analyzer(file_type).compile_fix(options, CompileContext(library, doc, path), blocks[file_type])
-    return build_rule(data, doc.file, triggers, example_lines(doc)), blocks
+        languages.analyzer(file_type).compile_fix(options, CompileContext(library, doc, path, builtin),
+                                                  blocks[file_type])
+    return build_rule(data, doc.file, triggers, example_lines(doc), builtin), blocks
 
 
-def compile_block(doc: Located, library: Library, file_type: str, kind: str, options) -> object:
+def _clause(doc: Located, spec: dict, builtin: bool, path: tuple) -> Clause:
+    from .patterns import PatternError
+
+    try:
+        return Clause.from_spec(spec, builtin)
+    except PatternError as exc:
+        raise doc.error(path + ("regex",), str(exc)) from None
+
+
+def compile_block(doc: Located, library: Library, file_type: str, kind: str, options, builtin: bool = False) -> object:
     analyzer = languages.analyzer(file_type)
-    return analyzer.compile_match(kind, options or {}, CompileContext(library, doc, ("match", file_type, kind)))
+    return analyzer.compile_match(kind, options or {},
+                                  CompileContext(library, doc, ("match", file_type, kind), builtin))
 
 
 # -- building ---------------------------------------------------------------------
@@ -137,7 +149,7 @@ def example_lines(doc: Located) -> Dict[str, List[int]]:
 
 
 def build_rule(data: dict, file: str, triggers: Dict[str, Tuple[Clause, ...]],
-               lines: Dict[str, List[int]]) -> Rule:
+               lines: Dict[str, List[int]], builtin: bool = False) -> Rule:
     """The Rule of a checked rule file. Match and fix blocks stay as written;
     the analyzers compile them on first use."""
     docs = data["docs"]
@@ -177,4 +189,5 @@ def build_rule(data: dict, file: str, triggers: Dict[str, Tuple[Clause, ...]],
         examples_invalid=make("invalid"),
         source=file,
         tags=tuple(data.get("tags", ())),
+        builtin=builtin,
     )

@@ -21,7 +21,7 @@ from .prefilter import Clause
 from .yamlsource import Located, YamlError
 
 RULE_SUFFIXES = (".yaml", ".yml")
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 
 
 class RuleError(Exception):
@@ -72,7 +72,8 @@ class RuleSet:
 
             spec = rule.match[file_type]
             doc = Located(rule.source, {}, {})
-            block = self._compiled[key] = compile_block(doc, self.library, file_type, spec["kind"], spec["options"])
+            block = self._compiled[key] = compile_block(doc, self.library, file_type, spec["kind"], spec["options"],
+                                                        rule.builtin)
         return block
 
     def get(self, name: str) -> Optional[Rule]:
@@ -184,8 +185,8 @@ def _full_load(files, library: Library, key: str):
         try:
             doc = load(text, name)
             if shared:
-                library.add(doc)
-                shared_docs.append((name, doc.data))
+                library.add(doc, builtin)
+                shared_docs.append((name, doc.data, builtin))
             else:
                 rule_docs.append((doc, builtin))
         except YamlError as exc:
@@ -201,7 +202,7 @@ def _full_load(files, library: Library, key: str):
                     if problems:
                         errors.extend(problems)
                         continue
-                rule, blocks = compile_rule(doc, library)
+                rule, blocks = compile_rule(doc, library, builtin)
             except YamlError as exc:
                 errors.append(exc)
                 continue
@@ -211,6 +212,7 @@ def _full_load(files, library: Library, key: str):
                 "file": doc.file,
                 "data": doc.data,
                 "lines": example_lines(doc),
+                "builtin": builtin,
                 "triggers": {ft: [_clause_to_json(c) for c in clauses] for ft, clauses in rule.triggers.items()},
             })
     if not errors:
@@ -229,12 +231,14 @@ def _from_index(path: str, library: Library, key: str) -> Optional[RuleSet]:
     if not isinstance(document, dict) or document.get("key") != key:
         return None
     try:
-        for name, data in document["shared"]:
-            library.add(Located(name, data, {}))
+        for name, data, builtin in document["shared"]:
+            library.add(Located(name, data, {}), bool(builtin))
         rules = []
         for item in document["rules"]:
-            triggers = {ft: tuple(Clause.from_spec(spec) for spec in specs) for ft, specs in item["triggers"].items()}
-            rules.append(build_rule(item["data"], item["file"], triggers, item["lines"]))
+            builtin = bool(item["builtin"])
+            triggers = {ft: tuple(Clause.from_spec(spec, builtin) for spec in specs)
+                        for ft, specs in item["triggers"].items()}
+            rules.append(build_rule(item["data"], item["file"], triggers, item["lines"], builtin))
     except (KeyError, TypeError, ValueError, YamlError):
         return None  # an index from another version: rebuild it
     rules.sort(key=lambda r: r.id)

@@ -57,10 +57,20 @@ class CompileContext:
     """What a match block may refer to (the shared library documents) and the
     place in the rule file to blame when something is wrong."""
 
-    def __init__(self, library, doc, path: tuple) -> None:
+    def __init__(self, library, doc, path: tuple, trusted: bool = False) -> None:
         self.library = library
         self.doc = doc
         self.path = path
+        self.trusted = trusted  # a built-in rule: its regexes may use `re` (patterns.py)
+
+    def pattern(self, subpath: tuple, pattern, ignore_case: bool = False):
+        """A regex written in the rule, compiled as its origin allows."""
+        from ..patterns import PatternError, compile_pattern
+
+        try:
+            return compile_pattern(pattern, self.trusted, ignore_case)
+        except PatternError as exc:
+            raise self.error(subpath, str(exc)) from None
 
     def error(self, subpath: tuple, message: str):
         return self.doc.error(self.path + tuple(subpath), message)

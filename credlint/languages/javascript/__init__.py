@@ -10,7 +10,6 @@ tree-sitter is imported only when a file of this type passes the prefilter.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Pattern, Sequence, Tuple
 
@@ -60,10 +59,9 @@ class JavaScriptAnalyzer(Analyzer):
             return Compiled(kind, TEXT.compile_match("key-material", options, ctx).options)
         if kind == "secret-assignment":
             policy = ctx.library.policy()
-            try:
-                names = re.compile(options["names"])
-            except (KeyError, re.error) as exc:
-                raise ctx.error(("names",), f"'names' must be a valid regex: {exc}") from None
+            if not isinstance(options.get("names"), str):
+                raise ctx.error(("names",), "'names' is a regex over the name a value is given")
+            names = ctx.pattern(("names",), options["names"])
             shapes = tuple(options.get("shapes") or ())
             for index, shape in enumerate(shapes):
                 if shape not in policy.shapes:

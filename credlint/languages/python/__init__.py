@@ -244,10 +244,7 @@ class PythonAnalyzer(Analyzer):
             return Compiled(kind, TEXT.compile_match("key-material", options, ctx).options)
         if kind == "secret-assignment":
             policy = ctx.library.policy()
-            try:
-                names = re.compile(options["names"])
-            except re.error as exc:
-                raise ctx.error(("names",), f"invalid regex: {exc}") from None
+            names = ctx.pattern(("names",), options["names"])
             shapes = tuple(options["shapes"])
             for index, shape in enumerate(shapes):
                 if shape not in policy.shapes:
