@@ -275,7 +275,9 @@ class PythonAnalyzer(Analyzer):
         result = AnalysisResult()
         incremental = _incremental_parser(session)
         try:
-            tree = parse(source, incremental)
+            tree = focused(source, rules) if incremental is None else None
+            if tree is None:
+                tree = parse(source, incremental)
         except SyntaxError as exc:
             where = f"line {exc.lineno}: " if exc.lineno else ""
             result.notices.append(f"could not parse as Python ({where}{_without_suggestion(exc.msg)}); "
@@ -328,6 +330,24 @@ class PythonAnalyzer(Analyzer):
             return True
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
+
+
+def focused(source: Source, rules: Sequence[Tuple[Rule, Compiled]]) -> Optional[ast.Module]:
+    """In a large module, only the statements the rules can be about (focus.py);
+    None: parse it all."""
+    from . import focus
+
+    if len(source.text) < focus.MIN_BYTES:
+        return None
+    clauses = []
+    for rule, _ in rules:
+        own = rule.triggers.get("python")
+        if not own or any(not c.any and c.regex is None for c in own):
+            return None  # a rule that runs on every file (or on `all` tokens alone): it may look anywhere
+        clauses.extend(own)
+    trigger = focus.Trigger(clauses)
+    return focus.focused_module(source.text, source.lines, source.line_starts, source.text.encode("utf-8", "surrogatepass"),
+                                trigger)
 
 
 def _incremental_parser(session: Optional[Session]):

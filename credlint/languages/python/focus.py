@@ -1,0 +1,308 @@
+"""Parse only what the rules can be about, in a large module.
+
+A 5,000-line test module with one `set_credentials` call passes the
+prefilter, and then `ast.parse` and the name walk of all of it cost ~40 ms
+(a 30 MB module: 25 s and 2 GB). The rules need much less: the top-level
+statements in which their trigger tokens appear, the imports, and the
+statements that bind the names those use. So the module is cut into its
+top-level statements at the lines that start in column 0 (no parse needed),
+the statements with a trigger (or an import) are parsed alone, and then,
+round by round, the statements that bind a name the parsed ones use and do
+not bind (a constant holding a key, a helper returning a session).
+
+Whenever a cut is in doubt (a statement that does not parse alone: the cut
+fell inside a string or a bracket), the caller parses the whole module.
+tests/test_languages_python_focus.py checks that the findings are those of a
+full parse.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import warnings
+from bisect import bisect_right
+from typing import List, Optional, Sequence, Set
+
+MIN_BYTES = 64 * 1024  # below this, parsing it all is cheap enough
+MIN_STATEMENTS = 16
+MAX_ROUNDS = 6
+
+# Lines that continue a statement although they start in column 0.
+_CONTINUATION = ("else", "elif", "except", "finally", "case")
+_IMPORT = re.compile(r"(?m)^[ \t]*(?:import|from)[ \t]+\S")
+_BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__",
+                                        "__builtins__", "__path__", "__annotations__"}
+
+
+class Trigger:
+    """What makes a statement interesting: the rules' prefilter clauses
+    (prefilter.Clause), met within the statement. A clause's `all` tokens may
+    be met by the module's imports instead (`boto3` in `import boto3`)."""
+
+    def __init__(self, clauses: Sequence) -> None:
+        self.clauses = tuple(clauses)
+
+
+# What decides where a statement may end: brackets, strings (a triple-quoted
+# one can hold lines that look like code), comments, newlines.
+_LEXEME = re.compile(r"""#[^\n]*|[()\[\]{}]|\n|[rRbBuUfF]{0,2}(\"\"\"|\'\'\'|\"|\')""")
+_CLOSE = {
+    '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""', re.S),
+    "'''": re.compile(r"(?:[^'\\]|\\.|'(?!''))*'''", re.S),
+    '"': re.compile(r'(?:[^"\\\n]|\\.)*"', re.S),
+    "'": re.compile(r"(?:[^'\\\n]|\\.)*'", re.S),
+}
+
+
+def statements(text: str) -> Optional[List[int]]:
+    """The first line (0-based) of each top-level statement: a line that
+    starts in column 0 outside brackets and strings, and does not continue
+    the statement above (`else:`, a decorated def, a backslash). None when
+    the text cannot be read that way (an unclosed string, lone CR endings)."""
+    if "\r" in text and "\n" not in text:
+        return None
+    starts: List[int] = []
+    depth = line = position = 0
+    at_start = True
+    decorated = False
+    while True:
+        if at_start and depth == 0:
+            head = text[position:position + 1]
+            if head and head not in " \t#\r\n\f)]}" and not _continues(text, position):
+                if not decorated:
+                    starts.append(line)
+                decorated = head == "@"
+        at_start = False
+        m = _LEXEME.search(text, position)
+        if m is None:
+            return starts
+        lexeme = m.group(0)
+        if lexeme == "\n":
+            line += 1
+            at_start = text[m.start() - 1:m.start()] != "\\"  # a backslash continues the line
+        elif lexeme[0] == "#":
+            pass
+        elif lexeme in "([{":
+            depth += 1
+        elif lexeme in ")]}":
+            depth = max(depth - 1, 0)
+        else:
+            closing = _CLOSE[m.group(1)].match(text, m.end())
+            if closing is None:
+                return None
+            line += text.count("\n", m.end(), closing.end())
+            position = closing.end()
+            continue
+        position = m.end()
+
+
+def _continues(text: str, position: int) -> bool:
+    word = re.match(r"[a-z]+", text[position:position + 10])
+    return word is not None and word.group(0) in _CONTINUATION
+
+
+def focused_module(text: str, lines: Sequence[str], line_starts: Sequence[int], data: bytes,
+                   trigger: Trigger) -> Optional[ast.Module]:
+    """The module with only the statements the rules can be about, or None
+    when that is no saving or the text cannot be cut with confidence."""
+    if len(data) < MIN_BYTES:
+        return None
+    starts = statements(text)
+    if starts is None or len(starts) < MIN_STATEMENTS:
+        return None
+    if any(line.strip() and not line.lstrip().startswith("#") for line in lines[:starts[0]]):
+        return None  # code before the first statement: in doubt
+    ends = starts[1:] + [len(lines)]
+    chunk_of = _ChunkIndex(starts, line_starts)
+    imports: Set[int] = set()
+    for m in _IMPORT.finditer(text):
+        index = chunk_of.at_char(m.start())
+        # a module-level import, or one in a top-level `try:`/`if:` (an optional
+        # dependency); an import inside a function binds nothing at module level
+        if text[m.start()] not in " \t" or lines[starts[index]].startswith(("try", "if", "with")):
+            imports.add(index)
+    byte_starts = _byte_starts(text, data, lines, starts, line_starts)
+    chunks = _Chunks(data, byte_starts, imports)
+    wanted = set(imports)
+    for clause in trigger.clauses:
+        wanted |= chunks.meeting(clause)
+    if len(wanted) * 2 > len(starts):
+        return None  # most of it is wanted anyway
+    parsed: dict = {}
+    chased: Set[str] = set(_BUILTINS)
+    binders = _Binders(text, chunk_of, [lines[i] for i in starts], [line_starts[i] for i in starts])
+    triggered = set(wanted)
+    for _ in range(MAX_ROUNDS):
+        new = sorted(wanted - set(parsed))
+        if not new:
+            break
+        for index in new:
+            body = _parse(lines, starts[index], ends[index])
+            if body is None:
+                return None
+            parsed[index] = body
+        # every statement that may bind a name these use: not only a missing
+        # one, also one that shadows an import (`class boto3:` in a test module)
+        for index in new:
+            for name in _used(parsed[index], index in triggered) - chased:
+                chased.add(name)
+                wanted |= binders.of(name)
+        if len(wanted) * 2 > len(starts):
+            return None
+    else:
+        return None
+    body = [statement for index in sorted(parsed) for statement in parsed[index]]
+    return ast.Module(body=body, type_ignores=[])
+
+
+class _ChunkIndex:
+    def __init__(self, starts: Sequence[int], line_starts: Sequence[int]) -> None:
+        self.starts = starts
+        self.line_starts = line_starts
+
+    def at_line(self, line: int) -> int:
+        return max(bisect_right(self.starts, line) - 1, 0)
+
+    def at_char(self, offset: int) -> int:
+        return self.at_line(bisect_right(self.line_starts, offset) - 1)
+
+
+def _byte_starts(text: str, data: bytes, lines: Sequence[str], starts: Sequence[int],
+                 line_starts: Sequence[int]) -> List[int]:
+    """Each statement's first byte in `data` (the text as UTF-8)."""
+    if len(data) == len(text):  # ASCII: characters are bytes
+        return [line_starts[i] for i in starts]
+    return [len(text[:line_starts[i]].encode("utf-8", "surrogatepass")) for i in starts]
+
+
+class _Chunks:
+    """The statements as byte ranges, to find which meet a clause."""
+
+    def __init__(self, data: bytes, starts: List[int], imports: Set[int]) -> None:
+        self.data = data
+        self.starts = starts
+        self.ends = starts[1:] + [len(data)]
+        self.imports = b"".join(self.bytes(i) for i in sorted(imports))
+        self._lowered: Optional[bytes] = None
+
+    def bytes(self, index: int) -> bytes:
+        return self.data[self.starts[index]:self.ends[index]]
+
+    def lowered(self) -> bytes:
+        if self._lowered is None:
+            self._lowered = self.data.lower()
+        return self._lowered
+
+    def meeting(self, clause) -> Set[int]:
+        haystack = self.lowered() if clause.ignore_case else self.data
+        candidates: Set[int] = set()
+        if clause.any:
+            for token in clause.any:
+                position = haystack.find(token)
+                while position >= 0:
+                    candidates.add(bisect_right(self.starts, position) - 1)
+                    position = haystack.find(token, position + 1)
+        elif clause.regex is not None:
+            candidates = {bisect_right(self.starts, m.start()) - 1 for m in clause.regex.finditer(self.data)}
+        out = set()
+        for index in candidates:
+            if index < 0:
+                continue
+            own = self.bytes(index)
+            if clause.regex is not None and clause.any and not clause.regex.search(own):
+                continue
+            seen = own.lower() if clause.ignore_case else own
+            context = self.imports.lower() if clause.ignore_case else self.imports
+            if all(token in seen or token in context for token in clause.all):
+                out.add(index)
+        return out
+
+
+def _parse(lines: Sequence[str], start: int, end: int) -> Optional[List[ast.stmt]]:
+    from .incremental import _shift
+
+    region = "".join(line + "\n" for line in lines[start:end])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            body = ast.parse(region).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if start:
+        for statement in body:
+            _shift(statement, start)
+    return body
+
+
+_VALUES = (ast.Return, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)
+
+
+def _used(body: List[ast.stmt], everything: bool) -> Set[str]:
+    """Names the statements read. In a statement a trigger is in, all of
+    them; in one added because it binds a name, those that can flow into a
+    value the analysis follows: what is assigned or returned (a helper's
+    `return boto3.Session()`, `KEY = PREFIX + "..."`)."""
+    module = ast.Module(body=body, type_ignores=[])
+    if everything:
+        return {node.id for node in ast.walk(module) if node.__class__ is ast.Name and isinstance(node.ctx, ast.Load)}
+    out: Set[str] = set()
+    for node in ast.walk(module):
+        if isinstance(node, _VALUES) and node.value is not None:
+            out.update(n.id for n in ast.walk(node.value) if n.__class__ is ast.Name)
+    return out
+
+
+# Where a line may bind names: a def or class, an import, a for/with/global,
+# or an assignment (its targets before `=`).
+_BINDING = re.compile(r"(?m)^[ \t]*(?:(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)|"
+                      r"((?:for|with|global|nonlocal|import|from|except)\b[^\n]*)|"
+                      r"([\w.\[\], \t()*]*?)[ \t]*(?::[^=\n]*)?(?:=(?!=)|[-+*/|&^%@]=))")
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+class _Binders:
+    """Which statements may bind each name at module level. A def or class
+    binds its own name; what its body assigns is local to it (unless
+    declared `global`), and the analysis reads a function's locals within the
+    function's own statement. So only the other statements, and `global`
+    lines, are read for bindings: most of a large module is never scanned."""
+
+    def __init__(self, text: str, chunk_of: _ChunkIndex, first_lines: Sequence[str], offsets: Sequence[int]) -> None:
+        self.text = text
+        self.first_lines = first_lines
+        self.offsets = list(offsets) + [len(text)]
+        self._index: Optional[dict] = None
+
+    def of(self, name: str) -> Set[int]:
+        if self._index is None:
+            self._index = self._build()
+        return self._index.get(name, set())
+
+    def _build(self) -> dict:
+        index: dict = {}
+        text = self.text
+        for chunk, first in enumerate(self.first_lines):
+            start, end = self.offsets[chunk], self.offsets[chunk + 1]
+            if first.startswith(("def ", "async ", "class ", "@")):
+                head = _SCOPED_NAME.search(text, start, end)
+                if head is not None:
+                    index.setdefault(head.group(1), set()).add(chunk)
+                position = text.find("global", start, end)
+                while position >= 0:  # `global NAME` in the body: the function binds NAME
+                    line_end = text.find("\n", position, end)
+                    for found in _NAME.findall(text, position + 6, end if line_end < 0 else line_end):
+                        index.setdefault(found, set()).add(chunk)
+                    position = text.find("global", position + 6, end)
+                continue
+            for m in _BINDING.finditer(text, start, end):
+                if m.group(1) or m.group(2):
+                    names = [m.group(1) or m.group(2)]
+                else:
+                    names = _NAME.findall(m.group(3) or m.group(4) or "")
+                for found in names:
+                    index.setdefault(found, set()).add(chunk)
+        return index
+
+
+_SCOPED_NAME = re.compile(r"(?m)^(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")

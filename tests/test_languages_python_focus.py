@@ -1,0 +1,107 @@
+"""Focused parsing of large modules (languages/python/focus.py): only the
+top-level statements the rules can be about are parsed, yet the findings
+must be exactly those of a full parse."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from credlint.languages import python
+from credlint.languages.python import focus
+
+from conftest import KEY_ID, ROOT, SECRET, lint_file
+
+FIXTURES = sorted((Path(ROOT) / "tests" / "fixtures" / "python").glob("*.py"))
+EXAMPLES = sorted((Path(ROOT) / "examples").rglob("*.py"))
+STDLIB = Path(random.__file__).parent
+
+
+def findings(path, data: bytes, tmp_path):
+    result = lint_file(path, data, tmp_path)
+    return [(f.rule_id, f.span, f.message, f.fix_plan) for f in result.findings]
+
+
+@pytest.fixture
+def always_focus(monkeypatch):
+    """Focus even small modules, so that every fixture exercises it."""
+    monkeypatch.setattr(focus, "MIN_BYTES", 0)
+    monkeypatch.setattr(focus, "MIN_STATEMENTS", 1)
+    calls = []
+    real = focus.focused_module
+
+    def spy(*args):
+        tree = real(*args)
+        calls.append(tree is not None)
+        return tree
+
+    monkeypatch.setattr(focus, "focused_module", spy)
+    return calls
+
+
+def full(monkeypatch):
+    monkeypatch.setattr(python, "focused", lambda source, rules: None)
+
+
+FILLER = (STDLIB / "tarfile.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", FIXTURES + EXAMPLES, ids=lambda p: p.name)
+def test_focused_findings_are_those_of_a_full_parse(path, tmp_path, monkeypatch, always_focus):
+    """Each fixture, after 100 KB of unrelated code (whose names it may
+    shadow): the focused parse reports exactly what the full one does."""
+    data = (FILLER + "\n\n" + path.read_text(encoding="utf-8")).encode()
+    focused = findings(path, data, tmp_path)
+    with monkeypatch.context() as m:
+        full(m)
+        whole = findings(path, data, tmp_path)
+    assert focused == whole
+
+
+
+def test_the_fixtures_really_take_the_focused_path(tmp_path, monkeypatch, always_focus):
+    for path in FIXTURES:
+        findings(path, (FILLER + "\n\n" + path.read_text(encoding="utf-8")).encode(), tmp_path)
+    assert sum(always_focus) >= len(FIXTURES) * 3 // 4, "focus gave up on many fixtures: the test above proves little"
+
+
+PLANTED = {
+    "head": f'\nACCESS_KEY = "{KEY_ID}"\nSECRET_KEY = "q7Xr2vLk9Pz" "T4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"\n'
+            "import boto3\nfrom boto3.session import Session as _S\n",
+    "helper": "\ndef _make_session():\n    return _S(region_name='eu-west-1')\n",
+    "call": "\ndef _client():\n    return _make_session().client('s3', aws_access_key_id=ACCESS_KEY, "
+            "aws_secret_access_key=SECRET_KEY)\n",
+    "string": f'\n_DOC = """\ns3 = boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")\n"""\n',
+}
+
+
+@pytest.mark.parametrize("module", ["inspect.py", "typing.py", "_pydecimal.py", "tarfile.py", "pydoc.py"])
+def test_keys_planted_far_apart_in_a_large_module(module, tmp_path, monkeypatch):
+    """Constants at the top, a helper in the middle, the call at the end, and
+    code inside a string: found (and not found) as a full parse does."""
+    text = (STDLIB / module).read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    starts = focus.statements(text)  # plant between two top-level statements
+    cut1, cut2 = starts[len(starts) // 3], starts[2 * len(starts) // 3]
+    planted = (PLANTED["head"] + "".join(lines[:cut1]) + PLANTED["helper"] + "".join(lines[cut1:cut2])
+               + PLANTED["string"] + "".join(lines[cut2:]) + PLANTED["call"])
+    data = planted.encode()
+    assert len(data) >= focus.MIN_BYTES
+    calls = []
+    real = focus.focused_module
+    monkeypatch.setattr(focus, "focused_module", lambda *a: calls.append(real(*a)) or calls[-1])
+    focused = findings(tmp_path / module, data, tmp_path)
+    assert calls and calls[0] is not None, "the module was parsed whole"
+    with monkeypatch.context() as m:
+        full(m)
+        whole = findings(tmp_path / module, data, tmp_path)
+    assert focused == whole
+    assert ("CL101", ) in {f[:1] for f in focused}  # the call, through the helper and the constants
+
+
+def test_statement_starts_skip_strings_brackets_and_continuations():
+    text = ('import boto3\nx = """\ns3 = boto3.client("s3")\n"""\nCONFIG = {\n"a": 1,\n}\n@decorator\n'
+            "def f():\n    pass\nif x:\n    pass\nelse:\n    pass\ny = 1 + \\\n2\nz = f'{a}' 'b'\n")
+    assert focus.statements(text) == [0, 1, 4, 7, 10, 14, 16]
+    assert focus.statements('x = """never closed\n') is None
