@@ -7,11 +7,13 @@ import codecs
 import re
 from bisect import bisect_right
 from itertools import accumulate
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from .model import Span
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+SPARSE_MIN_CHARS = 1 << 20
+SPARSE_POSITIONS = 64
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 BINARY_SNIFF = 8192
 
@@ -112,6 +114,16 @@ class Source:
             self.text = self.text[1:]
         self._starts: Optional[List[int]] = None
         self._lines: Optional[List[str]] = None
+        self._sparse = self._sparse_lines()
+
+    def _sparse_lines(self) -> Optional[Dict[int, int]]:
+        """A large file's line table costs a second per 100 MB, and its few
+        findings need a handful of positions: those are counted instead
+        (str.count and rfind run in C), up to SPARSE_POSITIONS of them.
+        Only with "\n" line ends, which count alone."""
+        if len(self.text) < SPARSE_MIN_CHARS or "\r" in self.text:
+            return None
+        return {}
 
     def with_text(self, text: str) -> "Source":
         """The same file with other text (a fixed version of it)."""
@@ -119,6 +131,7 @@ class Source:
         other.path, other.encoding, other.has_bom = self.path, self.encoding, self.has_bom
         other.text, other.data = text, b""
         other._starts = other._lines = None
+        other._sparse = other._sparse_lines()
         return other
 
     def encode(self) -> bytes:
@@ -156,6 +169,10 @@ class Source:
         return self._lines
 
     def line_text(self, line: int) -> str:
+        if self._lines is None and self._sparse and line in self._sparse:
+            start = self._sparse[line]
+            end = self.text.find("\n", start)
+            return self.text[start:end if end >= 0 else len(self.text)]
         lines = self.lines
         return lines[line - 1] if 0 < line <= len(lines) else ""
 
@@ -167,6 +184,11 @@ class Source:
 
     def position(self, offset: int) -> Tuple[int, int]:
         """Character offset in `text` -> (1-based line, 1-based column)."""
+        if self._starts is None and self._sparse is not None and len(self._sparse) < SPARSE_POSITIONS:
+            line = self.text.count("\n", 0, offset) + 1
+            start = self.text.rfind("\n", 0, offset) + 1
+            self._sparse[line] = start
+            return line, offset - start + 1
         starts = self.line_starts
         index = bisect_right(starts, offset) - 1
         return index + 1, offset - starts[index] + 1
@@ -178,6 +200,8 @@ class Source:
 
     def offset(self, line: int, column: int) -> int:
         """1-based (line, character column) -> character offset in `text`."""
+        if self._starts is None and self._sparse and line in self._sparse:
+            return self._sparse[line] + column - 1
         starts = self.line_starts
         if line > len(starts):
             return len(self.text)

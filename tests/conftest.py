@@ -24,6 +24,20 @@ _USER_CACHE = tempfile.mkdtemp(prefix="credlint-test-cache-")
 os.environ["CREDLINT_CACHE_DIR"] = _USER_CACHE
 atexit.register(shutil.rmtree, _USER_CACHE, True)
 
+# Property tests: no example database on disk, no deadline (CI machines
+# vary). The default run tries a bounded number of inputs;
+# CREDLINT_PROPERTY_EXAMPLES=5000 pytest -m property searches harder.
+try:
+    from hypothesis import HealthCheck, settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile(
+        "credlint", database=None, deadline=None, print_blob=False,
+        max_examples=int(os.environ.get("CREDLINT_PROPERTY_EXAMPLES", "80")),
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    _hypothesis_settings.load_profile("credlint")
+except ImportError:  # the property tests skip themselves
+    pass
+
 # Fabricated keys in AWS's formats, for fixtures only. They are not AWS's
 # documented examples (which credlint treats as placeholders).
 KEY_ID = "AKIA2E3MOIH4N6CFVEX7"

@@ -58,3 +58,22 @@ def test_a_utf16_python_file_is_fixed_in_utf16(tmp_path):
     proc = run_cli("--no-cache", "--fix", "--unsafe-fixes", "app.py", cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
     assert (tmp_path / "app.py").read_bytes() == 'import boto3\r\ns3 = boto3.client("s3")\r\n'.encode("utf-16")
+
+
+def test_positions_in_a_large_file_are_those_of_the_line_table():
+    """Large files count their few positions instead of building the line
+    table; both ways must give the same lines, columns and line texts."""
+    from credlint import source as source_module
+
+    lines = [f"line {i} " + "x" * (i % 50) for i in range(60000)]
+    data = ("\n".join(lines) + "\n").encode()
+    counted = Source("big.txt", data, "utf-8")
+    tabled = Source("big.txt", data, "utf-8")
+    assert len(counted.text) >= source_module.SPARSE_MIN_CHARS
+    offsets = [0, 7, len(counted.text) // 3, len(counted.text) - 2] + list(range(1000, 900000, 9000))
+    tabled.line_starts  # noqa: B018 - build the table
+    for offset in offsets:
+        assert counted.position(offset) == tabled.position(offset)
+        line, column = counted.position(offset)
+        assert counted.line_text(line) == tabled.line_text(line) == lines[line - 1]
+        assert counted.offset(line, column) == offset

@@ -9,7 +9,7 @@ one of them. Findings are at the line of each secret value.
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Sequence, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 from ..model import Rule
 from ..source import Source
@@ -39,8 +39,25 @@ class JsonAnalyzer(credentials.CredentialFileAnalyzer):
 def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> AnalysisResult:
     result = AnalysisResult()
     policy = library.policy()
-    if not _may_hold_keys(source.text, rules, policy):
-        return result
+    candidates = _candidates(source.text, rules, policy)
+    if candidates is not None and not candidates:
+        return result  # no string in the file has a key's shape: nothing to report, nothing to parse
+    decoded = _decode(source.text, candidates)
+    if decoded is not None:
+        found = [(rule, compiled.options, [p for p in plain_pairs(decoded, compiled.options)
+                                           if _real(compiled.options.names, p.name, p.value, policy)])
+                 for rule, compiled in rules]
+        if not any(rule_pairs for _, _, rule_pairs in found):
+            return result
+        located = locate(source.text, decoded, found)
+        if located is not None:
+            for (rule, match, _), rule_pairs in zip(found, located):
+                credentials.report(rule, source, rule_pairs, match.names, policy, result)
+            return result
+    if len(source.text) > POSITIONAL_LIMIT:
+        return credentials.unparsed(result, rules, f"not read as JSON: {len(source.text) / 2**20:.0f} MB that the "
+                                                   "standard decoder rejects (JSONC, or broken) is too much for "
+                                                   "the positional reader; scanned as text only")
     try:
         root = parse(source.text)
     except JsonError as exc:
@@ -53,39 +70,221 @@ def analyze(source: Source, rules: Sequence[Tuple[Rule, Compiled]], library) -> 
     return result
 
 
-def _may_hold_keys(text: str, rules: Sequence[Tuple[Rule, Compiled]], policy) -> bool:
-    """The standard library's C decoder is ~50 times faster than the
-    positional scanner: when it reads the file and finds no real key under a
-    credential name, positions are not needed. False only when it is sure."""
-    import json
+# The positional reader (jsonpos) builds a node per value: ~50 times slower
+# than the standard library's C decoder and ~40 times the file's size in
+# memory. It reads only what the C decoder rejects (JSONC, broken JSON), to
+# explain it, and above this size not even that.
+POSITIONAL_LIMIT = 8 * 2**20
 
-    try:  # objects as lists of pairs: a duplicate key's earlier value is committed too
-        data = json.loads(text, object_pairs_hook=_Pairs)
-    except (ValueError, RecursionError):
-        return True  # JSONC, or broken: the scanner decides (and explains)
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, _Pairs):
-            for key, value in item:
-                if isinstance(value, str):
-                    if any(_real(c.options.names, key, value, policy) for _, c in rules):
-                        return True
-                else:
-                    stack.append(value)
-            fields = dict(item)
-            for name_key, value_key in NAME_VALUE_KEYS:
-                name, value = fields.get(name_key), fields.get(value_key)
-                if isinstance(name, str) and isinstance(value, str) and \
-                        any(_real(c.options.names, name, value, policy) for _, c in rules):
-                    return True
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
+# An escape that writes a character a key can hold (`\/`, `\u0041`): then a
+# key's value may not appear in the text as itself.
+_KEY_CHAR_ESCAPE = re.compile(r"\\(?:/|u00[2-7][0-9A-Fa-f])")
+
+
+def _candidates(text: str, rules: Sequence[Tuple[Rule, Compiled]], policy) -> Optional[Set[str]]:
+    """Every key-shaped, non-placeholder string in the text: a real key under
+    a credential name is one of these, written as itself between quotes (the
+    shapes' characters cannot straddle a quote). One regex pass per shape, in
+    C: most large JSON files stop here. None when escapes make it unsure."""
+    if _KEY_CHAR_ESCAPE.search(text):
+        return None
+    shapes = set()
+    for _, compiled in rules:
+        names = compiled.options.names
+        shapes.update(names.exact.values())
+        shapes.update(shape for _, shape in names.globs)
+    return policy.quoted_keys(text, sorted(shapes))
 
 
 class _Pairs(list):
-    pass
+    """An object as the list of its members: a duplicate key's earlier value
+    is committed too."""
+
+
+class Decoded(NamedTuple):
+    root: object
+    direct: Set[int]  # id() of the objects holding a candidate string (all objects with a string, without candidates)
+    hot: Set[int]  # id() of those and of every object or array that contains one
+
+
+def _decode(text: str, candidates: Optional[Set[str]]) -> Optional[Decoded]:
+    """The document, by the standard library's C decoder, with the objects
+    that can hold a key marked as it builds them (bottom-up, so an object
+    knows whether its members contain one): the walks that follow visit only
+    those. None for JSONC or broken JSON, which the positional reader then
+    explains."""
+    import json
+
+    direct: Set[int] = set()
+    hot: Set[int] = set()
+
+    def hot_array(array: list) -> bool:
+        if not hot.isdisjoint(map(id, array)) or (list in set(map(type, array))
+                                                   and any([hot_array(x) for x in array if type(x) is list])):
+            hot.add(id(array))
+            return True
+        return False
+
+    def hook(members):
+        obj = _Pairs(members)
+        mine = inner = False
+        for _, value in members:
+            kind = value.__class__
+            if kind is str:
+                if candidates is None or value in candidates:
+                    mine = True
+            elif kind is _Pairs:
+                inner = inner or id(value) in hot
+            elif kind is list:
+                inner = hot_array(value) or inner
+        if mine:
+            direct.add(id(obj))
+        if mine or inner:
+            hot.add(id(obj))
+        return obj
+
+    try:
+        root = json.loads(text, object_pairs_hook=hook)
+    except (ValueError, RecursionError):
+        return None
+    if type(root) is list:
+        hot_array(root)
+    return Decoded(root, direct, hot)
+
+
+class PlainPair(NamedTuple):
+    """A pair found in the decoded document, before its position is known."""
+
+    name: str
+    value: str
+    where: str
+    member: str  # the key the value is written under: the name, or a name/value object's `value` key
+    owner: int  # id() of the object that holds it
+    last: bool  # a name/value object's value: the object's last member of that key (as dict() takes it)
+
+
+def plain_pairs(decoded: Decoded, match: CredentialValues) -> Iterator[PlainPair]:
+    """pairs() over the decoded document: the same objects, in the same order."""
+    objects = [(decoded.root, "$")] if match.top_level else _walk_direct(decoded)
+    for obj, path in objects:
+        if not isinstance(obj, _Pairs) or id(obj) not in decoded.direct:
+            continue
+        if match.require:
+            keys = {key for key, _ in obj}
+            if not all(name in keys for name in match.require):
+                continue
+        for key, value in obj:
+            if isinstance(value, str) and match.names.shape_for(key) is not None:
+                yield PlainPair(key, value, _child(path, key), key, id(obj), False)
+        fields = dict(obj)
+        for name_key, value_key in NAME_VALUE_KEYS:
+            name, value = fields.get(name_key), fields.get(value_key)
+            if isinstance(name, str) and isinstance(value, str) and match.names.shape_for(name):
+                yield PlainPair(name, value, f"{path} ({name})", value_key, id(obj), True)
+
+
+def _walk_direct(decoded: Decoded) -> Iterator[Tuple[object, str]]:
+    """The objects that hold a candidate, with their JSON paths, in document
+    order, descending only where one is."""
+    hot = decoded.hot
+    stack = [(decoded.root, "$")]
+    while stack:
+        item, where = stack.pop()
+        if type(item) is _Pairs:
+            if id(item) in decoded.direct:
+                yield item, where
+            stack.extend(reversed([(v, _child(where, k)) for k, v in item if id(v) in hot]))
+        elif type(item) is list:
+            stack.extend(reversed([(v, f"{where}[{i}]") for i, v in enumerate(item) if id(v) in hot]))
+
+
+def locate(text: str, decoded: Decoded, found: Sequence[Tuple[Rule, CredentialValues, List[PlainPair]]]) -> Optional[List[List[Pair]]]:
+    """Where each pair's value is written. A member `"key": "value"` is found
+    by a regex over the text: the regex cannot match inside a string (its
+    quotes would be escaped there), so its matches are the members with that
+    key and value, in document order, and the n-th such member of the decoded
+    document is the n-th match. None when the counts disagree (a key written
+    in a way the regex does not foresee): then the positional reader decides."""
+    wanted = {(p.member, p.value) for _, _, rule_pairs in found for p in rule_pairs}
+    owners: Dict[Tuple[str, str], List[int]] = {member: [] for member in wanted}
+    for key, value, owner in _members(decoded):
+        spot = owners.get((key, value))
+        if spot is not None:
+            spot.append(owner)
+    spans: Dict[Tuple[str, str, int], List[Tuple[int, int]]] = {}
+    for (key, value), ids in owners.items():
+        regex = re.compile('"' + _encoded(key) + r'"[ \t\r\n]*:[ \t\r\n]*"(' + _encoded(value) + ')"')
+        matches = [m.span(1) for m in regex.finditer(text)]
+        if len(matches) != len(ids):
+            return None
+        for owner, span in zip(ids, matches):
+            spans.setdefault((key, value, owner), []).append(span)
+    out = []
+    for _, _, rule_pairs in found:
+        seen: Dict[Tuple[str, str, int], int] = {}
+        located = []
+        for pair in rule_pairs:
+            member = (pair.member, pair.value, pair.owner)
+            if pair.last:
+                start, end = spans[member][-1]
+            else:
+                index = seen.get(member, 0)
+                seen[member] = index + 1
+                start, end = spans[member][index]
+            located.append(Pair(pair.name, pair.value, start, end, pair.where))
+        out.append(located)
+    return out
+
+
+_SHORT_ESCAPES = {'"': r'\\"', "\\": r"\\\\", "/": r"\\/", "\b": r"\\b", "\f": r"\\f", "\n": r"\\n", "\r": r"\\r",
+                  "\t": r"\\t"}
+
+
+def _members(decoded: Decoded) -> Iterator[Tuple[str, str, int]]:
+    """The string members of the objects that hold a candidate, in document
+    order (a member nested in an earlier sibling comes before the later
+    sibling), with the id() of their object."""
+    hot = decoded.hot
+    stack: List[Iterator] = [iter((decoded.root,))]
+    while stack:
+        item = next(stack[-1], _END)
+        if item is _END:
+            stack.pop()
+        elif type(item) is tuple:
+            yield item
+        elif type(item) is _Pairs:
+            stack.append(_object_members(item, id(item) in decoded.direct, hot))
+        elif type(item) is list:
+            stack.append(iter([x for x in item if id(x) in hot]))
+
+
+_END = object()
+
+
+def _object_members(obj: _Pairs, direct: bool, hot: Set[int]) -> Iterator:
+    owner = id(obj)
+    for key, value in obj:
+        if type(value) is str:
+            if direct:
+                yield key, value, owner
+        elif id(value) in hot:
+            yield value
+
+
+def _encoded(value: str) -> str:
+    """A regex for `value` as the content of a JSON string, however it is
+    written: raw, short escape, or \\u escape (a pair for astral characters)."""
+    parts = []
+    for char in value:
+        ways = []
+        if char not in '"\\' and ord(char) >= 0x20:
+            ways.append(re.escape(char))
+        if char in _SHORT_ESCAPES:
+            ways.append(_SHORT_ESCAPES[char])
+        units = char.encode("utf-16-be", "surrogatepass")
+        ways.append("".join(r"\\u(?i:" + units[i:i + 2].hex() + ")" for i in range(0, len(units), 2)))
+        parts.append("(?:" + "|".join(ways) + ")")
+    return "".join(parts)
 
 
 def _real(names, name: str, value: str, policy) -> bool:
