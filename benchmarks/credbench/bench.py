@@ -16,6 +16,10 @@ from .procs import run_timed
 from .tools import CacheDirs, setup_credlint, setup_tools
 
 
+def no_charts(results: Dict[str, Any]) -> List[Any]:
+    return []
+
+
 class Scenario(NamedTuple):
     """One scenario, in a module of its own under credbench/scenarios/ (listed in
     scenarios/__init__.py, in the order they run and appear in RESULTS.md).
@@ -23,13 +27,15 @@ class Scenario(NamedTuple):
     run(bench) measures and stores what it found in bench.results (usually
     bench.results["scenarios"][name]); targets(results) returns the rows of the
     targets table it judges (stats.target(...)); render(results) returns the
-    lines of its RESULTS.md section. Both get results.json's content and must
-    return nothing when the scenario did not run."""
+    lines of its RESULTS.md section; charts(results), if it has any, its bar
+    charts (charts.Chart), which cli.py writes next to the report. All get
+    results.json's content and must return nothing when the scenario did not run."""
 
     name: str  # for --only, and the key of its results
     run: Callable[["Bench"], None]
     targets: Callable[[Dict[str, Any]], List[Dict[str, Any]]]
     render: Callable[[Dict[str, Any]], List[str]]
+    charts: Callable[[Dict[str, Any]], List[Any]] = no_charts
 
 
 class Bench:

@@ -11,7 +11,8 @@ from typing import List, Optional, Sequence
 
 from . import BENCH_DIR, log
 from .bench import Bench
-from .report import evaluate, render_results
+from .charts import write_charts
+from .report import all_charts, evaluate, render_results
 from .scenarios import ALL, NAMES
 from .stats import verdict
 
@@ -25,7 +26,7 @@ Standard library only (Python >= 3.9). See benchmarks/README.md for what each
 scenario measures and why it is measured that way.
 """
 
-SCENARIOS = NAMES  # ("full", "cache", "precommit", "ide", "memory", "scale", "profile")
+SCENARIOS = NAMES  # ("full", "cache", "precommit", "ide", "memory", "scale", "aws", "js", "js-precommit", "profile")
 
 
 def reproduce_command(argv: List[str]) -> str:
@@ -48,7 +49,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="run.py", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
-                        help="2 repetitions, 1x scale only, semgrep skipped if it cannot be installed; "
+                        help="2 repetitions, 1x scale only, semgrep skipped if it cannot be installed, scenario 7 without "
+                             "bandit, detect-secrets and semgrep; "
                              "writes <cache-dir>/RESULTS-quick.md unless --results is given")
     parser.add_argument("--reps", type=int, default=0, help="repetitions per timed command (default 5, --quick 2)")
     parser.add_argument("--cache-dir", default=str(BENCH_DIR / ".cache"),
@@ -61,13 +63,20 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                                                   "install in .venv/bin/python)")
     parser.add_argument("--slow-reps", type=int, default=0,
                         help="repetitions of the competitors that take minutes per run (bandit, detect-secrets, "
-                             "semgrep; default 3, --quick 1)")
+                             "semgrep, eslint; default 3, --quick 1)")
     parser.add_argument("--skip-semgrep", action="store_true", help="do not install or run semgrep")
     parser.add_argument("--only", help=f"comma-separated scenarios to run (of {', '.join(SCENARIOS)})")
     parser.add_argument("--render-only", action="store_true",
                         help="measure nothing: write the report again from <cache-dir>/results.json")
     parser.add_argument("--results", help="where to write the Markdown report (default: benchmarks/RESULTS.md)")
     return parser.parse_args(argv)
+
+
+def write_report_charts(results: dict, report: Path) -> None:
+    """The scenarios' bar charts, in charts/ next to the report (which links them):
+    benchmarks/charts/ for a full run."""
+    for path in write_charts(all_charts(results), report.parent / "charts"):
+        log(f"wrote {path}")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -83,6 +92,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                                          if results.get("quick") else BENCH_DIR / "RESULTS.md")
         report.write_text(render_results(results, results.get("command", "python3 benchmarks/run.py")))
         log(f"wrote {report}")
+        write_report_charts(results, report)
         return 0
     bench = Bench(args)
     bench.setup()
@@ -100,6 +110,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                                      else BENCH_DIR / "RESULTS.md")
     report.write_text(render_results(results, command))
     log(f"wrote {report} and {bench.cache / 'results.json'} ({results['duration_s'] / 60:.1f} min)")
+    write_report_charts(results, report)
     for entry in evaluate(results):
         print(f"{verdict(entry['ok']):4}  {entry['scenario']}: {entry['target']}: {entry['measured']}")
     return 0

@@ -9,6 +9,11 @@ from .scenarios import ALL
 from .stats import fmt_mb, fmt_pct, markdown_table, verdict
 
 
+def all_charts(results: Dict[str, Any]) -> List[Any]:
+    """Every scenario's bar charts (charts.Chart), in the order of scenarios.ALL."""
+    return [chart for scenario in ALL for chart in scenario.charts(results)]
+
+
 def evaluate(results: Dict[str, Any]) -> List[Dict[str, Any]]:
     """The targets of issue 5: [{scenario, target, measured, ok}] (ok None: not measured)."""
     out: List[Dict[str, Any]] = []

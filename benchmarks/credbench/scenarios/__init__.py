@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Dict, Tuple
 
 from ..bench import Scenario
-from . import cache, full, ide, memory, precommit, profile, scale
+from . import aws, cache, full, ide, js, jsprecommit, memory, precommit, profile, scale
 
 ALL: Tuple[Scenario, ...] = (
     full.SCENARIO,  # 1. full scan, cold, next to the competitors
@@ -19,6 +19,9 @@ ALL: Tuple[Scenario, ...] = (
     ide.SCENARIO,  # 4. editor shape: stdin, in process, language server
     memory.SCENARIO,  # 5. memory of the full scan
     scale.SCENARIO,  # 6. 1x, 2x, 4x the corpus
+    aws.SCENARIO,  # 7. the AWS-heavy Python corpus: .py tree and whole sdists, text/JSON/SARIF (issue 16)
+    js.SCENARIO,  # 8. the JavaScript/TypeScript corpus next to the JS tools (issue 12)
+    jsprecommit.SCENARIO,  # 9. pre-commit shape on .ts files (issue 12)
     profile.SCENARIO,  # where the time goes
 )
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from .. import SEMGREP_RULES, log
 from ..bench import Bench, Scenario
+from ..charts import Chart, bars_of, chart_link
 from ..procs import Command, alternate, capture, run_timed
 from ..stats import (STAT_HEADERS, Targets, count, fmt_ratio, fmt_seconds, markdown_table, median_wall, ratio,
                      stat_row, stats_of)
@@ -58,10 +59,10 @@ def commands(bench: Bench, src: Path, repo: Path, slow: Dict[str, int], tag: str
     return found
 
 
-def verify_fast(bench: Bench, src: Path, tag: str = "") -> Dict[str, Any]:
-    """An untimed run of credlint and ruff with machine-readable output: how
-    many files each looked at and what it found (proof that it did the
-    work; also a warm-up: page cache, pyc files)."""
+def verify_fast(bench: Bench, src: Path, tag: str = "", ruff_options: Tuple[str, ...] = ()) -> Dict[str, Any]:
+    """An untimed run of credlint and ruff (with `ruff_options` too, as timed)
+    with machine-readable output: how many files each looked at and what it
+    found (proof that it did the work; also a warm-up: page cache, pyc files)."""
     corpus = str(src)
     env = tool_env()
     out: Dict[str, Any] = {}
@@ -76,11 +77,11 @@ def verify_fast(bench: Bench, src: Path, tag: str = "") -> Dict[str, Any]:
                        "by_rule": count(f["rule"] for f in findings)}
     if bench.available("ruff"):
         ruff = bench.tool("ruff")
-        listing = capture([ruff, "check", "--no-cache", "--show-files", "--select", "S105,S106,S107", corpus],
-                          env=env)
+        listing = capture([ruff, "check", *ruff_options, "--no-cache", "--show-files", "--select", "S105,S106,S107",
+                           corpus], env=env)
         report = bench.out / f"{tag}ruff.json"
-        run_timed([ruff, "check", "--no-cache", "--select", "S105,S106,S107", "--exit-zero", "--output-format",
-                   "json", "-o", str(report), corpus], env=env)
+        run_timed([ruff, "check", *ruff_options, "--no-cache", "--select", "S105,S106,S107", "--exit-zero",
+                   "--output-format", "json", "-o", str(report), corpus], env=env)
         findings = json.loads(report.read_text() or "[]")
         out["ruff"] = {"files": sum(1 for line in listing.splitlines() if line.strip().endswith(".py")),
                        "findings": len(findings), "by_rule": count(f["code"] or "syntax-error" for f in findings)}
@@ -164,6 +165,9 @@ def render(results: Dict[str, Any]) -> List[str]:
     mine = median_wall(st, "credlint")
     w("## 1. Full scan of the corpus, cold (no cache)")
     w("")
+    if charts(results):
+        w(chart_link("python", "Full scan of the Python corpus, cold: median seconds"))
+        w("")
     w(markdown_table(STAT_HEADERS, [stat_row(label, stat, mine) for label, stat in st.items()]))
     w("")
     w("Commands, as timed (`<corpus>` is `.cache/corpus/src`; detect-secrets and semgrep run in the corpus")
@@ -192,4 +196,20 @@ def render(results: Dict[str, Any]) -> List[str]:
     return lines
 
 
-SCENARIO = Scenario("full", run, targets, render)
+CHART_TOOLS = (("credlint", "credlint"), ("ruff", "ruff"), ("semgrep", "semgrep"),
+               ("detect-secrets", "detect-secrets"), ("bandit", "bandit"))
+
+
+def charts(results: Dict[str, Any]) -> List[Chart]:
+    """charts/python.svg: the tools' medians on the Python corpus."""
+    s = results.get("scenarios", {})
+    if "full" not in s:
+        return []
+    c = results.get("corpus") or {}
+    subtitle = (f"Python corpus: {c.get('files', 0):,} .py files, {c.get('lines', 0):,} lines "
+                "(django, botocore, boto3, sqlalchemy, celery, scrapy, awscli, ...)")
+    bars = bars_of(s["full"]["stats"], CHART_TOOLS)
+    return [Chart("python", "Hardcoded-credential scan of a Python corpus, cold", subtitle, bars)] if bars else []
+
+
+SCENARIO = Scenario("full", run, targets, render, charts)
