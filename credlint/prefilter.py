@@ -217,12 +217,15 @@ def _gate(plan: Sequence[Tuple[Rule, str]], impliers: Dict) -> Optional[Gate]:
     regex-only clause): then every file goes through the rules."""
     needed = set()  # (token, ignore_case)
     groups: List[Tuple[Tuple[bytes, ...], bool]] = []  # any-clause tokens, to be scanned as the clause groups them
+    mixed: List[Clause] = []  # `all` and `any` both: either one is a necessary condition
     for rule, block in plan:
         clauses = rule.triggers.get(block, ())
         if not clauses:
             return None
         for clause in clauses:
-            if clause.all:
+            if clause.all and clause.any:
+                mixed.append(clause)
+            elif clause.all:
                 first = (clause.all[0], clause.ignore_case)
                 needed.add(min((first,) + impliers.get(first, ()), key=lambda tc: len(tc[0])))
             elif clause.any:
@@ -231,6 +234,14 @@ def _gate(plan: Sequence[Tuple[Rule, str]], impliers: Dict) -> Optional[Gate]:
                 needed.update((t, clause.ignore_case) for t in tokens)
             else:
                 return None
+    for clause in mixed:
+        # its `any` tokens when the gate looks for them already (CL202's
+        # `secret`... with `all: [join(]`: `join(` is in most files and would
+        # admit them all); else the `all` token, usually a rare module name
+        if all((t, clause.ignore_case) in needed for t in _shared_suffixes(clause.any)):
+            continue
+        first = (clause.all[0], clause.ignore_case)
+        needed.add(min((first,) + impliers.get(first, ()), key=lambda tc: len(tc[0])))
 
     def implied(token: bytes, ci: bool) -> bool:
         """Another needed token inside this one admits whatever it would

@@ -90,3 +90,17 @@ def test_a_rule_without_a_token_turns_the_gate_off():
             (_rule("T2", Clause(regex=re.compile(rb"[0-9]{12}"))), "python")]
     assert prefilter._compile(plan).gate is None
     assert [r.id for r, _ in rules_that_may_match(b"account = 123456789012\n", plan)] == ["T2"]
+
+
+def test_a_clause_with_common_all_tokens_does_not_open_the_gate():
+    """CL202's `join(` clause also needs `secret`/`credential`...: the gate
+    looks for those (already needed by its other clauses), not for `join(`,
+    which most Python files hold."""
+    rules = [_rule("T1", Clause(any=(b"secret",), ignore_case=True, regex=re.compile(rb"'[A-Za-z]{8}'"))),
+             _rule("T2", Clause(any=(b"secret",), all=(b"join(",), ignore_case=True))]
+    plan = [(r, "python") for r in rules]
+    gate = prefilter._compile(plan).gate
+    common = b"print(', '.join(names))\n"
+    assert not gate.admits(prefilter._FileView(common))
+    assert rules_that_may_match(common, plan) == []
+    assert [r.id for r, _ in rules_that_may_match(b"SECRET = ''.join(parts)\n", plan)] == ["T2"]

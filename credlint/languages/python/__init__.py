@@ -346,8 +346,8 @@ def focused(source: Source, rules: Sequence[Tuple[Rule, Compiled]]) -> Optional[
             return None  # a rule that runs on every file (or on `all` tokens alone): it may look anywhere
         clauses.extend(own)
     trigger = focus.Trigger(clauses)
-    return focus.focused_module(source.text, source.lines, source.line_starts, source.text.encode("utf-8", "surrogatepass"),
-                                trigger)
+    return focus.focused_module(source.text, source.lines, source.line_starts,
+                                source.text.encode("utf-8", "surrogatepass"), trigger)
 
 
 def _incremental_parser(session: Optional[Session]):
