@@ -53,8 +53,10 @@ def ruleset():
 
 def workspace_at(root, ruleset=None, select: Optional[Sequence[str]] = None, incremental: bool = False,
                  **overrides) -> Workspace:
-    """A workspace rooted at `root` that reads no config file and keeps no cache."""
-    return Workspace(Overrides(select=tuple(select) if select else None, cache=False, **overrides),
+    """A workspace rooted at `root` that reads no config file and keeps no
+    cache (unless `cache=True, cache_dir=...` say otherwise)."""
+    overrides.setdefault("cache", False)
+    return Workspace(Overrides(select=tuple(select) if select else None, **overrides),
                      isolated=True, root=str(root), ruleset=ruleset, incremental=incremental)
 
 
