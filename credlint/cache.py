@@ -7,6 +7,12 @@ signing.py), or in `--cache-dir` / `cache-dir`, which then ignores itself in
 git. Entries are keyed by path and validated by content hash; size and mtime
 only let an unchanged file skip being read. Like git's index, an entry written
 in the same second as the file's mtime is "racy" and is verified by hash.
+
+The cache is bounded: an entry unused for MAX_AGE_DAYS goes (a deleted or
+renamed file's), and at most once a day a save prunes the cache's directory
+tree: documents of other formats, documents unused for MAX_AGE_DAYS (an old
+credlint version, changed rules, a project gone), and the least recently used
+documents beyond MAX_BYTES in all. `credlint clean` removes it outright.
 """
 from __future__ import annotations
 
@@ -18,9 +24,17 @@ from typing import Any, Dict, Optional, Tuple
 from . import __version__, signing
 from .model import FileResult, Finding, FixPlan, Notice, Span
 
-FORMAT = 6
+FORMAT = 7
 RACY_WINDOW_NS = 2_000_000_000
 SMUDGED = -2  # an mtime no file has: the entry never matches by stat
+MAX_AGE_DAYS = 30
+MAX_BYTES = 256 * 2**20
+PRUNE_STAMP = ".pruned"
+DAY = 86400
+
+
+def _today() -> int:
+    return int(time.time() // DAY)
 
 
 def content_hash(data: bytes) -> str:
@@ -60,6 +74,7 @@ class Cache:
         self.entries: Dict[str, list] = {}
         self.written_ns = 0
         self.dirty = False
+        self.today = _today()
         document = signing.load(self.path)
         if isinstance(document, dict) and isinstance(document.get("entries"), dict):
             self.entries = document["entries"]
@@ -71,24 +86,36 @@ class Cache:
         entry = self.entries.get(key)
         if entry is None:
             return None
-        mtime, size, digest, result = entry
+        mtime, size, digest, result, _ = entry
         if size == stat.st_size and mtime == stat.st_mtime_ns and mtime < self.written_ns - RACY_WINDOW_NS:
-            return _valid(digest, result_from_json(result))
+            found = _valid(digest, result_from_json(result))
+            if found is not None:
+                self._used(entry)
+            return found
         return None
 
     def lookup_content(self, key: str, digest: str) -> Optional[FileResult]:
         entry = self.entries.get(key)
         if entry is not None and entry[2] == digest:
             found = _valid(digest, result_from_json(entry[3]))
+            if found is not None:
+                self._used(entry)
             return found[1] if found is not None else None
         return None
+
+    def _used(self, entry: list) -> None:
+        """Remember the day an entry was last used (rewriting the cache at
+        most once a day for it): entries nobody uses expire."""
+        if entry[4] != self.today:
+            entry[4] = self.today
+            self.dirty = True
 
     def store(self, key: str, stat: os.stat_result, digest: str, result: FileResult) -> None:
         if any(n.level == "error" for n in result.notices):
             return  # an internal error must be retried, not remembered
         old = self.entries.get(key)
         if old is None or old[0] != stat.st_mtime_ns or old[2] != digest:
-            self.entries[key] = [stat.st_mtime_ns, stat.st_size, digest, result_to_json(result)]
+            self.entries[key] = [stat.st_mtime_ns, stat.st_size, digest, result_to_json(result), self.today]
             self.dirty = True
 
     def save(self) -> None:
@@ -97,6 +124,8 @@ class Cache:
         if self.in_project:
             _mark_cache_dir(self.directory)
         now = time.time_ns()
+        oldest = self.today - MAX_AGE_DAYS
+        self.entries = {key: entry for key, entry in self.entries.items() if entry[4] >= oldest}
         for entry in self.entries.values():
             if entry[0] >= now - RACY_WINDOW_NS:
                 # Racy: the file may change again within its mtime's resolution
@@ -104,6 +133,58 @@ class Cache:
                 # trusted by content hash only until a later run stores it again.
                 entry[0] = SMUDGED
         signing.dump(self.path, {"written_ns": now, "entries": self.entries})
+        prune(self.tree(), keep=self.path)
+
+    def tree(self) -> str:
+        """The directory this cache prunes: all projects' results in the user
+        cache, or the project's own cache directory."""
+        results = os.path.join(signing.user_cache_dir(), "results")
+        if os.path.dirname(os.path.abspath(self.directory)) == os.path.abspath(results):
+            return results
+        return self.directory
+
+
+def prune(tree: str, keep: str = "", now: Optional[float] = None, force: bool = False) -> int:
+    """Remove, under `tree`, cache documents of other formats, documents
+    unused for MAX_AGE_DAYS, then the least recently used ones beyond
+    MAX_BYTES. At most once a day unless `force`. Returns how many went."""
+    now = time.time() if now is None else now
+    stamp = os.path.join(tree, PRUNE_STAMP)
+    try:
+        if not force and now - os.stat(stamp).st_mtime < DAY:
+            return 0
+    except OSError:
+        pass
+    documents = []
+    for directory, _, files in os.walk(tree):
+        for name in files:
+            path = os.path.join(directory, name)
+            if not name.endswith(".json") or not os.path.basename(directory).startswith("v"):
+                continue
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            documents.append((st.st_mtime, st.st_size, path))
+    removed = 0
+    total = sum(size for _, size, _ in documents)
+    current = f"v{FORMAT}"
+    for mtime, size, path in sorted(documents):  # least recently written first
+        stale = os.path.basename(os.path.dirname(path)) != current or now - mtime > MAX_AGE_DAYS * DAY
+        if path != keep and (stale or total > MAX_BYTES):
+            try:
+                os.remove(path)
+            except OSError:
+                continue
+            removed += 1
+            total -= size
+    try:
+        os.makedirs(tree, exist_ok=True)
+        with open(stamp, "w", encoding="utf-8"):
+            pass
+    except OSError:
+        pass
+    return removed
 
 
 def _valid(digest: str, result: FileResult) -> Optional[Tuple[str, FileResult]]:

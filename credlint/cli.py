@@ -18,7 +18,7 @@ from typing import List, Optional, Sequence
 from . import __version__
 from .api import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 
-COMMANDS = ("check", "rules", "explain", "lsp")
+COMMANDS = ("check", "rules", "explain", "lsp", "clean")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="skip files larger than this (default: 5)")
     perf = check.add_argument_group("performance")
     perf.add_argument("--no-cache", action="store_true", help="do not read or write the results cache")
-    perf.add_argument("--cache-dir", metavar="DIR", help="where the cache lives (default: .credlint_cache in the repository)")
+    perf.add_argument("--cache-dir", metavar="DIR", help="where the cache lives (default: the user cache directory, one per project)")
     perf.add_argument("--jobs", "-j", type=int, default=0, metavar="N", help="worker processes (default: one per CPU)")
     fix = check.add_argument_group("fixes")
     fix.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what remains")
@@ -158,7 +158,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     lsp = sub.add_parser("lsp", formatter_class=_Formatter, help="run the language server on stdio (for editors)")
     lsp.set_defaults(handler=run_lsp)
+
+    clean = sub.add_parser("clean", formatter_class=_Formatter,
+                           help="remove the results cache: this project's, or every project's with --all")
+    clean.add_argument("--all", action="store_true", help="every project's results in the user cache")
+    clean.add_argument("--cache-dir", metavar="DIR", help="the cache directory to empty (as given to check)")
+    clean.set_defaults(handler=run_clean)
     return parser
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    """Only cache documents (v<N>/<key>.json) are removed, never the rest of
+    the directory: a cache-dir set to a wrong place loses nothing else."""
+    import shutil
+
+    from .cache import default_directory
+    from .settings import Overrides
+    from .signing import user_cache_dir
+    from .workspace import Workspace
+
+    if args.all:
+        directory = os.path.join(user_cache_dir(), "results")
+    else:
+        settings = Workspace(Overrides(cache_dir=args.cache_dir)).project_for(".").settings
+        directory = settings.cache_dir or default_directory(settings.root)
+    removed = 0
+    for parent, folders, files in os.walk(directory):
+        if os.path.basename(parent)[:1] == "v" and os.path.basename(parent)[1:].isdigit():
+            removed += sum(1 for name in files if name.endswith(".json"))
+            shutil.rmtree(parent, ignore_errors=True)
+            folders[:] = []
+    print(f"removed {removed} cache file{'s' if removed != 1 else ''} from {directory}")
+    return EXIT_CLEAN
 
 
 def run_lsp(args: argparse.Namespace) -> int:

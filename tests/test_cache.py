@@ -73,7 +73,7 @@ def cache_files(directory: Path):
 
 
 def entry(name: str):
-    """The cache's entry for a file of the project: [mtime_ns, size, digest, result]."""
+    """The cache's entry for a file of the project: [mtime_ns, size, digest, result, day last used]."""
     return workspace().project_for(name).open_cache().entries.get(name)
 
 
@@ -253,3 +253,83 @@ def test_a_cache_entry_never_holds_a_secret(project, user_cache):
         pieces = {secret[i:i + 8] for i in range(len(secret) - 7)}
         leaked = sorted(p for p in pieces if p in text)
         assert not leaked, f"the cache holds pieces of a secret: {leaked[:3]}"  # ... but no secret
+
+
+# -- bounds --------------------------------------------------------------------------------
+
+
+def _document(user_cache: Path) -> Path:
+    (path,) = cache_files(user_cache)
+    return path
+
+
+def test_an_entry_unused_for_a_month_goes_and_one_used_stays(project, user_cache, monkeypatch):
+    from credlint import cache as cache_module
+
+    write(project / "kept.py", LEAK)
+    write(project / "gone.py", CLEAN)
+    lint()
+    (project / "gone.py").unlink()  # deleted: its entry is never used again
+    today = cache_module._today()
+    monkeypatch.setattr(cache_module, "_today", lambda: today + cache_module.MAX_AGE_DAYS + 1)
+    write(project / "new.py", "x = 1\n")  # something to store, so the cache is saved
+    lint()
+    assert sorted(signing.load(str(_document(user_cache)))["entries"]) == ["kept.py", "new.py"]
+
+
+def test_documents_of_old_versions_and_unused_projects_are_pruned_once_a_day(project, user_cache):
+    from credlint.cache import DAY, FORMAT, MAX_AGE_DAYS, PRUNE_STAMP
+
+    results = user_cache / "results"
+    old_format = results / "0123456789abcdef" / f"v{FORMAT - 1}" / "a.json"
+    forgotten = results / "fedcba9876543210" / f"v{FORMAT}" / "b.json"
+    recent = results / "00aa00aa00aa00aa" / f"v{FORMAT}" / "c.json"
+    for path in (old_format, forgotten, recent):
+        path.parent.mkdir(parents=True)
+        path.write_text("{}")
+    month = time.time() - (MAX_AGE_DAYS + 1) * DAY
+    os.utime(forgotten, (month, month))
+    write(project / "app.py", LEAK)
+    lint()
+    assert not old_format.exists() and not forgotten.exists()
+    assert recent.exists() and len(cache_files(user_cache)) == 2  # it, and this project's
+    # the next prune waits a day: a stale document written now survives this run
+    os.utime(recent, (month, month))
+    write(project / "other.py", "x = 1\n")
+    lint()
+    assert recent.exists()
+    stamp = results / PRUNE_STAMP
+    os.utime(stamp, (time.time() - DAY - 60,) * 2)
+    write(project / "third.py", "x = 2\n")
+    lint()
+    assert not recent.exists()
+
+
+def test_the_cache_never_grows_past_its_size_bound(tmp_path, monkeypatch):
+    from credlint import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "MAX_BYTES", 10_000)
+    tree = tmp_path / "results"
+    paths = []
+    for index in range(10):
+        path = tree / f"project{index}" / f"v{cache_module.FORMAT}" / "doc.json"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"x" * 3000)
+        os.utime(path, (time.time() - 100 + index,) * 2)  # project0 least recently used
+        paths.append(path)
+    assert cache_module.prune(str(tree), keep=str(paths[0]), force=True) == 7
+    assert [p.exists() for p in paths] == [True] + [False] * 7 + [True, True]  # the one in use is kept
+
+
+def test_clean_removes_the_project_cache_and_nothing_else(project, user_cache):
+    write(project / "app.py", LEAK)
+    lint()
+    assert cache_files(user_cache)
+    proc = run_cli("clean", cwd=str(project), env={"CREDLINT_CACHE_DIR": str(user_cache)})
+    assert proc.returncode == 0 and "removed 1 cache file" in proc.stdout.decode()
+    assert not cache_files(user_cache) and (user_cache / "signing.key").is_file()
+    # a cache-dir pointed at the project itself: only cache documents go
+    (project / "data.json").write_text("{}")
+    run_cli("--cache-dir", ".", ".", cwd=str(project), env={"CREDLINT_CACHE_DIR": str(user_cache)})
+    run_cli("clean", "--cache-dir", ".", cwd=str(project), env={"CREDLINT_CACHE_DIR": str(user_cache)})
+    assert (project / "data.json").read_text() == "{}" and (project / "app.py").exists()
