@@ -57,6 +57,11 @@ def check_invalid(rule: Rule, example: Example, workspace: Workspace) -> List[Fa
         out.append(fail(f"expected findings on lines {sorted(example.lines)}, got {lines}"))
     if not _passes_prefilter(rule, example, workspace):
         out.append(fail("the rule's triggers would skip this example: the prefilter rejects it"))
+    for finding in findings:
+        unfilled = unfilled_fields(rule.message, finding.message)
+        if unfilled:
+            out.append(fail(f"line {finding.span.line}: the message leaves {', '.join('{' + f + '}' for f in unfilled)}"
+                            " unfilled: the analyzer of this file type does not provide it"))
     fixable = any(f.fix_plan is not None for f in findings)
     if example.fixed is None:
         if fixable:
@@ -83,6 +88,14 @@ def check_valid(rule: Rule, example: Example, workspace: Workspace) -> List[Fail
         out.append(Failure(rule.id, example.source_line, f"{rule.id} valid example: expected no findings, "
                                                           f"got lines {lines}"))
     return out
+
+
+def unfilled_fields(template: str, message: str) -> List[str]:
+    """The template's `{field}`s still in the message as they were written."""
+    import string
+
+    fields = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return sorted(name for name in fields if "{" + name + "}" in message)
 
 
 def _passes_prefilter(rule: Rule, example: Example, workspace: Workspace) -> bool:

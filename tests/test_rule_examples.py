@@ -47,3 +47,27 @@ def test_every_rule_is_documented_under_the_standard_headings():
     for rule in RULESET.rules:
         d = rule.docs
         assert d.summary and d.what and d.why and d.use_instead and d.fix_safety and d.references, rule.id
+
+
+def _unparsable(example):
+    """The example as a file its parser rejects: the rules fall back to
+    their text blocks (the mode a syntax error, a Python 2 file or a broken
+    export gets)."""
+    breaker = {"python": "\ndef (:\n", "javascript": "\nconst = ;\n", "json": "\n,,}\n"}
+    from credlint import filetypes
+
+    name = example.filename or "example.py"
+    kind = filetypes.detect(name, example.code.encode()[:512])
+    return name, example.code + breaker.get(kind, "\n")
+
+
+@pytest.mark.parametrize("rule,example", list(_cases("invalid")))
+def test_messages_are_filled_in_when_the_file_does_not_parse(rule, example, tmp_path):
+    from credlint.api import Buffer, Request, run
+
+    name, code = _unparsable(example)
+    workspace = Workspace(Overrides(cache=False), isolated=True, root=str(tmp_path), ruleset=RULESET)
+    response = run(Request(buffer=Buffer(str(tmp_path / name), code.encode())), workspace)
+    for finding in response.findings:
+        template = RULESET.get(finding.rule_id).message
+        assert not ruletest.unfilled_fields(template, finding.message), finding.message
