@@ -111,7 +111,8 @@ def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = (), us
     out, so that the file is not reported as a duplicate of itself."""
     errors: List[YamlError] = []
     skip = _builtin_twin(instead_of) if instead_of else None
-    files: List[Tuple[str, bool, bool, str]] = []  # display name, shared, builtin, text
+    shipped = _read(skip) if skip else None  # a copy with exactly this text is credlint's own rule: trusted
+    files: List[Tuple[str, bool, bool, str]] = []  # display name, shared, builtin (trusted), text
     digest = hashlib.sha256(f"{INDEX_FORMAT}".encode())
     for directory, builtin in [(builtin_rules_dir(), True)] + [(d, False) for d in extra_dirs]:
         if not os.path.isdir(directory):
@@ -127,8 +128,9 @@ def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = (), us
                 errors.append(YamlError(path, 1, f"cannot read: {exc}"))
                 continue
             name = _display(path, builtin)
-            digest.update(f"{name}\0{int(shared)}{int(builtin)}\0".encode() + text.encode() + b"\0")
-            files.append((name, shared, builtin, text))
+            trusted = builtin or (shipped is not None and text == shipped)
+            digest.update(f"{name}\0{int(shared)}{int(trusted)}\0".encode() + text.encode() + b"\0")
+            files.append((name, shared, trusted, text))
     if errors:
         raise RuleError(errors)
     key = digest.hexdigest()
@@ -143,6 +145,14 @@ def load_rules(extra_dirs: Sequence[str] = (), allowlist: Iterable[str] = (), us
     if index_path:
         signing.dump(index_path, document)
     return ruleset
+
+
+def _read(path: str) -> Optional[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _builtin_twin(path: str) -> Optional[str]:

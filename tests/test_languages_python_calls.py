@@ -44,8 +44,10 @@ FIX_PLANS = {
         "lambda-expression-is-reported-without-fix", "dict-comprehension-is-reported-without-fix",
         "list-comprehension-with-settings-is-reported-without-fix"]},
     "splats.py": {None: ["double-star-dict-with-more-than-credentials-has-no-fix"]},
-    "scopes.py": {"unsafe": ["closure-local-shadows-module-constant",
-                             "parameter-named-like-module-constant-is-a-parameter"]},
+    # Credentials the caller supplies (a client per tenant or request): no fix, it would
+    # change whose identity the code acts as.
+    "scopes.py": {"unsafe": ["closure-local-shadows-module-constant"],
+                  None: ["parameter-named-like-module-constant-is-a-parameter"]},
     # The standard variables are what the default chain reads: removing them changes nothing.
     "values_env.py": {"safe": [
         "os.environ-standard", "os.getenv-standard", "os.environ.get-standard", "from-os-import-environ-getenv",
@@ -56,8 +58,9 @@ FIX_PLANS = {
         "environment-read-with-method-call", "mixed-literal-and-environment-is-only-cl101"]},
     "values_settings.py": {"unsafe": [
         "standard-key-but-settings-secret", "django-settings-attributes", "argparse-cli-arguments",
-        "module-constant-defined-after-the-function", "function-parameters", "config-dict-read",
-        "constant-imported-from-another-module"]},
+        "module-constant-defined-after-the-function", "config-dict-read",
+        "constant-imported-from-another-module"],
+        None: ["function-parameters"]},
     "values_placeholders.py": {"unsafe": [
         "moto-style-testing-literals", "too-short-literals", "test-literals", "aws-documented-example-keys",
         "masked-and-template-placeholders"]},

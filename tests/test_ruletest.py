@@ -129,3 +129,18 @@ def test_an_endpoint_list_decides_where_a_fix_is_offered(tmp_path):
     proc = run_cli("--no-cache", "--format", "json", "app.py", cwd=str(tmp_path))
     (finding,) = json.loads(proc.stdout)
     assert finding["rule"] == "ACME102" and finding["fix"]["applicability"] == "unsafe"
+
+
+def test_every_shipped_rule_validates_and_an_edited_copy_runs_on_re2(tmp_path):
+    """credlint's own files (by path, or an identical copy) keep their
+    trusted regexes; once edited, a copy is a user's rule file and its
+    regexes must run on the linear-time engine (CL202 uses a lookbehind)."""
+    shipped = sorted(Path(ROOT, "rules").glob("CL*.yaml"))
+    proc = run_cli("rules", "--validate", *map(str, shipped), cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stdout.decode()
+    cl202 = next(p for p in shipped if p.name.startswith("CL202"))
+    edited = tmp_path / "mine.yaml"
+    edited.write_text(cl202.read_text().replace("id: CL202", "id: ME202").replace("name: aws-secret-access-key",
+                                                                                   "name: my-secret-key"))
+    proc = run_cli("rules", "--validate", str(edited), cwd=str(tmp_path))
+    assert proc.returncode == 1 and "linear-time engine" in proc.stdout.decode()

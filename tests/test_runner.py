@@ -238,7 +238,7 @@ def test_a_pool_fixes_the_same_way_and_fills_the_cache_like_one_process(tmp_path
         again = lint(".", workspace=Workspace(Overrides(), isolated=True, root="."), jobs=jobs)
         entries = Workspace(Overrides(), isolated=True, root=".").project_for(".").open_cache().entries
         assert sorted(entries) == sorted(r.result.path for r in reports)
-        for name, (_, _, digest, _) in entries.items():
+        for name, (_, _, digest, _, _) in entries.items():
             assert digest == content_hash((root / name).read_bytes()), name
         results.append((summary(reports), summary(again), {p.name: p.read_text() for p in root.glob("m*.py")}))
     assert results[0] == results[1]

@@ -341,7 +341,7 @@ def findings_for(rule, match: SdkCallMatch, fix_options: Optional[dict], analyse
             secrets=secrets,
             material=material,
             values={"callee": analysis.callee, "arguments": ", ".join(names), "origin": ", ".join(origins),
-                    "advice": match.advice.get("browser" if in_browser else "server", "")},
+                    "advice": _advice(match.advice, in_browser, counted)},
             fix_plan=None if in_browser else _fix_plan(analysis, counted, fix_options, positions),
             secret_spans=whole,
             piece_spans=pieces,
@@ -383,6 +383,14 @@ def _unique(items) -> List[str]:
 
 # Where the default credential chain is an alternative to explicit keys.
 DEFAULT_FIX_ENDPOINTS = ("none", "aws")
+
+
+def _advice(advice: Dict[str, str], in_browser: bool, counted: List[Argument]) -> str:
+    if in_browser:
+        return advice.get("browser", "")
+    if any(a.value.kind == PARAMETER for a in counted) and "caller" in advice:
+        return advice["caller"]
+    return advice.get("server", "")
 
 
 def _fix_plan(analysis: CallAnalysis, counted: List[Argument], options: Optional[dict],

@@ -235,12 +235,26 @@ class Resolver:
             resolved = self._property_of(owner, key, role, model, depth)
             if resolved.kind != EXPRESSION or resolved.detail != "settings":
                 return resolved
-        root = _root_name(node)
-        if root is not None:
-            binding = model.lookup(text(root), model.scope_of(root.start_byte), root.start_byte)
-            if binding is not None and binding.kind == PARAM:  # `tenant.keyId`: the caller's credentials
-                return Value(PARAMETER, detail=" ".join(text(node).split())[:60])
+        if self._from_parameter(node, model):  # `tenant.keyId`, `req.headers[...]`: the caller's credentials
+            return Value(PARAMETER, detail=" ".join(text(node).split())[:60])
         return Value(EXPRESSION, detail="settings")
+
+    def _from_parameter(self, node, model: ModuleModel) -> bool:
+        """A member chain read out of a parameter, directly or through
+        variables (`const c = event.credentials; c.accessKeyId`)."""
+        for _ in range(MAX_DEPTH):
+            root = _root_name(node)
+            if root is None:
+                return False
+            binding = model.lookup(text(root), model.scope_of(root.start_byte), root.start_byte)
+            if binding is None:
+                return False
+            if binding.kind == PARAM:
+                return True
+            if binding.kind != VALUE or binding.value is None:
+                return False
+            node = binding.value
+        return False
 
     def _property_of(self, owner, key: str, role: str, model: ModuleModel, depth: int) -> Value:
         """`obj.key` where `obj` is an object literal held in a variable (or

@@ -143,7 +143,11 @@ def _compile_sdk_call(options: dict, ctx: CompileContext) -> calls.SdkCallMatch:
     last = {c.replace("()", "").rsplit(".", 1)[-1] for g in index.groups() for c in g.callees}
     tails = frozenset(t for t in last if "*" not in t)
     patterns = tuple(sorted(t for t in last if "*" in t))
-    return calls.SdkCallMatch(index, values, skip, keyword_names, positional, tails, patterns)
+    advice = options.get("advice") or {}
+    if not isinstance(advice, dict) or not all(isinstance(v, str) for v in advice.values()):
+        raise ctx.error(("advice",), "'advice' maps server/caller to what the message's {advice} says")
+    return calls.SdkCallMatch(index, values, skip, keyword_names, positional, tails, patterns,
+                              tuple(sorted(advice.items())))
 
 
 def _canonical_group(group: CalleeGroup, sdk: PythonSdk) -> CalleeGroup:

@@ -24,6 +24,7 @@ class SdkCallMatch:
     positional: bool  # some callee takes credentials positionally
     tails: FrozenSet[str] = frozenset()  # last names of the callees (`client`, `Session`...)
     tail_patterns: Tuple[str, ...] = ()  # fnmatch patterns for callees written with `*`
+    advice: Tuple[Tuple[str, str], ...] = ()  # situation (server, caller) -> what the message's {advice} says
 
 
 @dataclass
@@ -238,7 +239,8 @@ def findings_for(rule, match: SdkCallMatch, fix_options: Optional[dict], analyse
             span=span,
             secrets=secrets,
             material=material,
-            values={"callee": analysis.callee, "arguments": ", ".join(names), "origin": ", ".join(origins)},
+            values={"callee": analysis.callee, "arguments": ", ".join(names), "origin": ", ".join(origins),
+                    "advice": dict(match.advice).get("caller" if _callers(counted) else "server", "")},
             fix_plan=_fix_plan(analysis, counted, fix_options, source),
             secret_spans=secret_spans,
             piece_spans=piece_spans,
@@ -253,6 +255,11 @@ def _origin(value: Value) -> str:
     if value.kind == "parameter":
         return f"parameter {value.detail}"
     return ORIGIN_LABELS.get(value.kind, "variables")
+
+
+def _callers(counted: List[CredentialArgument]) -> bool:
+    """Credentials the caller supplies (a parameter, a request's fields)."""
+    return any(a.value.kind == "parameter" for a in counted)
 
 
 def _unique(items) -> List[str]:
@@ -273,6 +280,8 @@ def _fix_plan(analysis: CallAnalysis, counted: List[CredentialArgument], options
         return None
     if analysis.site.in_lambda:
         return None
+    if _callers(counted):
+        return None  # a client per tenant or request: without the keys it would act as the program itself
     if analysis.endpoint not in (options.get("endpoints") or DEFAULT_FIX_ENDPOINTS):
         return None
     safe_kinds = frozenset(options.get("safe-when") or ())

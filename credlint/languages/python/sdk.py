@@ -64,6 +64,8 @@ class PythonSdk:
     env_variables: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     response_methods: FrozenSet[str] = frozenset()
     response_keys: FrozenSet[str] = frozenset()
+    caller_objects: FrozenSet[str] = frozenset()
+    caller_self_attributes: FrozenSet[str] = frozenset()
     endpoints: Endpoints = field(default_factory=Endpoints)
     _alias_items: Tuple[Tuple[str, str], ...] = ()
 
@@ -94,6 +96,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
     built-in set, aliases, or API-response methods."""
     sdk = PythonSdk(endpoints=endpoints or Endpoints())
     wrappers, readers, setters, methods, keys = set(), set(), set(), set(), set()
+    caller_objects, caller_attributes = set(), set()
     env: Dict[str, set] = {role: set() for role in CREDENTIAL_ROLES}
     for doc in docs:
         data = doc.data or {}
@@ -117,12 +120,17 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
         responses = data.get("api-responses") or {}
         methods.update(responses.get("methods") or ())
         keys.update(responses.get("keys") or ())
+        caller = data.get("caller-input") or {}
+        caller_objects.update(caller.get("objects") or ())
+        caller_attributes.update(caller.get("self-attributes") or ())
     sdk.wrappers = frozenset(wrappers)
     sdk.env_readers = frozenset(readers)
     sdk.env_setters = frozenset(setters)
     sdk.env_variables = {role: frozenset(v) for role, v in env.items()}
     sdk.response_methods = frozenset(methods)
     sdk.response_keys = frozenset(keys)
+    sdk.caller_objects = frozenset(caller_objects)
+    sdk.caller_self_attributes = frozenset(caller_attributes)
     return sdk.finish()
 
 

@@ -141,6 +141,9 @@ class Resolver:
             return env
         if self._from_response(node, scope, depth):
             return Value(RESPONSE)
+        caller = self._from_caller(node, scope)
+        if caller is not None:
+            return Value(PARAMETER, detail=caller)
         if cls is ast.Attribute:
             return Value(EXPRESSION, detail="settings")
         return Value(EXPRESSION, detail="expression")
@@ -210,6 +213,47 @@ class Resolver:
             return Value(ENV_OTHER, detail=variable)
         standard = self.sdk.env_variables.get(role, frozenset())
         return Value(ENV_STANDARD if variable in standard else ENV_OTHER, detail=variable)
+
+    def _from_caller(self, node: ast.expr, scope: Scope, depth: int = 0) -> Optional[str]:
+        """Read out of what the caller passed: `event["headers"]["x-key"]`
+        (a parameter), `request.headers.get("X-Key")` (flask's request),
+        `self.request.GET["key"]` (a class-based view). The text of the
+        expression, shortened, for the message; None otherwise."""
+        root, steps = node, 0
+        while steps <= MAX_DEPTH:
+            cls = root.__class__
+            if cls is ast.Subscript or cls is ast.Attribute or cls is ast.Await:
+                if cls is ast.Attribute and root.value.__class__ is ast.Name and root.value.id == "self" \
+                        and root.attr in self.sdk.caller_self_attributes:
+                    break
+                root = root.value
+            elif cls is ast.Call and root.func.__class__ is ast.Attribute and \
+                    root.func.attr in ("get", "getlist", "get_json", "getheader", "json"):
+                root = root.func.value
+            else:
+                break
+            steps += 1
+        else:
+            return None
+        if steps == 0:
+            return None
+        if root.__class__ is ast.Name:
+            binding = self.model.lookup(root.id, scope, (root.lineno, root.col_offset))
+            if binding is None:
+                return None
+            if binding.kind == ASSIGN and binding.value is not None and depth < MAX_DEPTH:
+                # `creds = event["credentials"]`, then `creds["accessKeyId"]`
+                if self._from_caller(binding.value, binding.scope, depth + 1) is None:
+                    return None
+            elif binding.kind == PARAM:
+                if root.id in ("self", "cls"):
+                    return None  # the object's own state, not the caller's (`self.request` aside)
+            elif self.qualified(root, scope) not in self.sdk.caller_objects:
+                return None
+        elif not (root.__class__ is ast.Attribute and root.attr in self.sdk.caller_self_attributes):
+            return None
+        text = ast.unparse(node) if hasattr(ast, "unparse") else root.id if root.__class__ is ast.Name else "request"
+        return text if len(text) <= 48 else text[:45] + "..."
 
     def _from_response(self, node: ast.expr, scope: Scope, depth: int) -> bool:
         """Derived from an AWS API response: `sts.assume_role(...)["Credentials"]`,
