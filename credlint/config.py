@@ -46,6 +46,8 @@ KEYS: Dict[str, Tuple[Callable[[Any], bool], str]] = {
     "exclude": (_strings, "a list of gitignore-style patterns"),
     "extend-exclude": (_strings, "a list of gitignore-style patterns"),
     "per-file-ignores": (_mapping_of(_strings), "a table of pattern = [rules]"),
+    "test-code": (_strings, "a list of gitignore-style patterns of test files"),
+    "extend-test-code": (_strings, "a list of gitignore-style patterns of test files"),
     "severity": (_mapping_of(lambda v: v in SEVERITIES), "a table of rule = \"error\" | \"warning\" | \"info\""),
     "extra-rules": (_strings, "a list of directories holding rule YAML files"),
     "allowlist": (_strings, "a list of placeholder values or finding fingerprints"),

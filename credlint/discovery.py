@@ -11,6 +11,8 @@ import os
 import re
 from typing import Callable, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
+from .paths import matchable
+
 # Directories only (the trailing slash): a script named `build` or `dist` is
 # linted like any file.
 DEFAULT_EXCLUDE = (
@@ -82,7 +84,7 @@ class ExcludeSpec:
         rel = os.path.relpath(absolute, self.base).replace(os.sep, "/")
         if rel.startswith("../"):
             rel = name
-        return self.spec.match_file(rel + ("/" if is_dir else ""))
+        return self.spec.match_file(matchable(rel) + ("/" if is_dir else ""))
 
     def excluded_anywhere(self, absolute: str, is_dir: bool) -> bool:
         """For a path named explicitly: excluded itself, or under an excluded directory."""

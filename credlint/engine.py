@@ -58,12 +58,14 @@ class Linter:
         return plan
 
     def lint(self, path: str, data: bytes, key_path: Optional[str] = None,
-             rules: Optional[Sequence[Rule]] = None, secrets: Optional[List[str]] = None) -> FileResult:
+             rules: Optional[Sequence[Rule]] = None, secrets: Optional[List[str]] = None,
+             test: bool = False) -> FileResult:
         """Lint `data` as the file at `path`. `key_path` (the path relative to
         the project root) keys fingerprints so that they do not depend on where
         credlint runs from. `rules` narrows the run (per-file ignores).
         `secrets`, if given, receives the raw secrets seen, for callers that
-        must redact text of their own (a diff)."""
+        must redact text of their own (a diff). `test`: the file is test
+        code by its path (analyzers may also tell it from its imports)."""
         key_path = key_path or path
         if len(data) > self.max_file_size:
             return self.oversized(path, len(data))
@@ -85,7 +87,7 @@ class Linter:
             if self.report_unused_ignores and MARKER in data:
                 return self._suppress(FileResult(path, file_type=file_type), Source.for_text(path, data))
             return FileResult(path, file_type=file_type)
-        return self._analyze(path, key_path, data, file_type, plan, secrets)
+        return self._analyze(path, key_path, data, file_type, plan, secrets, test)
 
     def oversized(self, path: str, size: int) -> FileResult:
         limit = self.max_file_size / (1024 * 1024)
@@ -94,7 +96,7 @@ class Linter:
             "(raise it with --max-file-size)", kind="skipped"),), skipped=True)
 
     def _analyze(self, path: str, key_path: str, data: bytes, file_type: str,
-                 plan: List[Tuple[Rule, str]], collect: Optional[List[str]] = None) -> FileResult:
+                 plan: List[Tuple[Rule, str]], collect: Optional[List[str]] = None, test: bool = False) -> FileResult:
         notices: List[Notice] = []
         # The file type's analyzer runs every block but `any`, which the text analyzer runs.
         typed: List[Tuple[Rule, str]] = [(r, b) for r, b in plan if b != "any"]
@@ -110,6 +112,7 @@ class Linter:
                 notices.append(Notice(path, f"{exc}; scanned as text only", kind="parse"))
                 fallback.extend(r for r, _ in typed)
             else:
+                source.test = test
                 result = analyzer.analyze(source, [(r, self.ruleset.compiled(r, b)) for r, b in typed],
                                           self.ruleset.library, self.session)
                 results.append(result)

@@ -21,6 +21,12 @@ def display(path: str) -> str:
         return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def matchable(path: str) -> str:
+    """The name as pattern matchers (pathspec) can take it: they encode to
+    UTF-8 and raise on surrogate escapes."""
+    return display(path)
+
+
 def raw_base64(path: str) -> Optional[str]:
     """The name's bytes in base64 when it is not valid UTF-8, else None."""
     try:

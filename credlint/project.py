@@ -11,7 +11,7 @@ from . import filetypes, languages
 from .discovery import ExcludeSpec, relative_to
 from .engine import Linter
 from .model import FileResult, Notice, Rule
-from .paths import display
+from .paths import display, matchable
 from .ruleset import RuleSet, load_rules
 from .settings import Settings
 
@@ -52,6 +52,7 @@ class Project:
                              self._fix_overrides(), settings.report_unused_ignores, session)
         self.exclude = ExcludeSpec(settings.config_dir, settings.exclude + settings.extend_exclude)
         self._per_file = self._compile_per_file_ignores()
+        self._test_code = None  # the test-code patterns, compiled on first use
         self._allowed_fingerprints = frozenset(v for v in settings.allowlist if _is_fingerprint(v))
 
     # -- configuration -----------------------------------------------------------
@@ -101,9 +102,22 @@ class Project:
         rel = relative_to(self.settings.config_dir, absolute)
         ignored = set()
         for spec, ids in self._per_file:
-            if spec.match_file(rel):
+            if spec.match_file(matchable(rel)):
                 ignored |= ids
         return [r for r in self.rules if r.id not in ignored] if ignored else None
+
+    def is_test_code(self, absolute: str) -> bool:
+        """The file is test code by its path (the `test-code` setting)."""
+        if not self.settings.test_code:
+            return False
+        if self._test_code is None:
+            from pathspec import GitIgnoreSpec
+
+            self._test_code = GitIgnoreSpec.from_lines(list(self.settings.test_code))
+        rel = relative_to(self.settings.root, absolute)
+        if rel.startswith("../") or os.path.isabs(rel):
+            rel = os.path.basename(absolute)  # outside the project: only its own name says
+        return self._test_code.match_file(matchable(rel))
 
     def key_path(self, absolute: str) -> str:
         return relative_to(self.settings.root, absolute)
@@ -121,7 +135,8 @@ class Project:
         secrets seen (for a diff, which must mask them)."""
         absolute = absolute or os.path.abspath(path)
         return self._guarded(path, lambda: self.linter.lint(path, data, self.key_path(absolute),
-                                                            self.rules_for(absolute), secrets))
+                                                            self.rules_for(absolute), secrets,
+                                                            test=self.is_test_code(absolute)))
 
     def fix(self, path: str, data: bytes, first: FileResult, allowed: Sequence[str],
             absolute: Optional[str] = None, secrets: Optional[List[str]] = None) -> "FixedText":
@@ -187,7 +202,7 @@ class Project:
         directory = s.cache_dir or default_directory(s.root)
         material = repr((
             self.ruleset.digest, sorted(r.id for r in self.rules), sorted(self.linter.severities.items()),
-            sorted(s.per_file_ignores.items()), sorted(s.allowlist), s.max_file_size, s.config_dir, s.root,
+            sorted(s.per_file_ignores.items()), s.test_code, sorted(s.allowlist), s.max_file_size, s.config_dir, s.root,
             s.report_unused_ignores, sorted(self.linter.fix_overrides.items()),
         ))
         return Cache(directory, material, in_project=bool(s.cache_dir))

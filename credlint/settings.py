@@ -10,6 +10,11 @@ from .model import EMPTY
 
 MB = 1024 * 1024
 
+# Where tests live, by convention (pytest, unittest, Jest, Mocha, Vitest, Go,
+# Ruby): placeholder credentials there are stubs, not a configuration to fix.
+DEFAULT_TEST_CODE = ("test/", "tests/", "testing/", "__tests__/", "spec/", "test_*.py", "*_test.py", "tests.py",
+                     "conftest.py", "*.test.*", "*.spec.*", "*_spec.rb", "*_test.go")
+
 
 class Settings(NamedTuple):
     root: str = "."  # fingerprints and the cache are relative to it (the repository)
@@ -22,6 +27,7 @@ class Settings(NamedTuple):
     force_exclude: bool = False
     respect_gitignore: bool = True
     per_file_ignores: Dict[str, Tuple[str, ...]] = EMPTY  # type: ignore[assignment]
+    test_code: Tuple[str, ...] = DEFAULT_TEST_CODE
     severity: Dict[str, str] = EMPTY  # type: ignore[assignment]  # rule selector -> severity
     extra_rules: Tuple[str, ...] = ()
     allowlist: Tuple[str, ...] = ()  # placeholder values or finding fingerprints
@@ -65,6 +71,7 @@ def build_settings(config: Config, overrides: Overrides, root: str) -> Settings:
         force_exclude=bool(c("force-exclude", False)),
         respect_gitignore=bool(c("respect-gitignore", True)),
         per_file_ignores={k: tuple(v) for k, v in (c("per-file-ignores") or {}).items()},
+        test_code=tuple(c("test-code", DEFAULT_TEST_CODE)) + tuple(c("extend-test-code", ())),
         severity=dict(c("severity") or {}),
         extra_rules=tuple(config.directory_relative(d) for d in c("extra-rules", ())),
         allowlist=tuple(c("allowlist", ())),

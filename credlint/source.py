@@ -115,6 +115,9 @@ class Source:
         self._starts: Optional[List[int]] = None
         self._lines: Optional[List[str]] = None
         self._sparse = self._sparse_lines()
+        # Test code (set by the engine from the file's path): analyzers may
+        # discount placeholder credentials there, which are stubs.
+        self.test = False
 
     def _sparse_lines(self) -> Optional[Dict[int, int]]:
         """A large file's line table costs a second per 100 MB, and its few
@@ -132,6 +135,7 @@ class Source:
         other.text, other.data = text, b""
         other._starts = other._lines = None
         other._sparse = other._sparse_lines()
+        other.test = getattr(self, "test", False)
         return other
 
     def encode(self) -> bytes:

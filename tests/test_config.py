@@ -223,3 +223,23 @@ def test_command_line_flags_override_the_config_and_extend_what_it_extends(tmp_p
     assert settings.extend_exclude == ("legacy/", "vendor/")
     assert settings.fail_on == "warning"
     assert settings.max_file_size == 2 * 1024 * 1024  # not overridden: the config's
+
+
+def test_test_code_is_configurable_by_path(tmp_path):
+    """Placeholders are stubs in test code: `extend-test-code` adds paths,
+    `test-code = []` turns path matching off (imports still count)."""
+    stub = 'import boto3\ns3 = boto3.client("s3", aws_access_key_id="testing", aws_secret_access_key="testing")\n'
+    (tmp_path / "qa").mkdir()
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "qa" / "check.py").write_text(stub)
+    (tmp_path / "tests" / "test_s3.py").write_text(stub)
+    (tmp_path / "app.py").write_text(stub)
+
+    def reported(config: str):
+        (tmp_path / ".credlint.toml").write_text(config)
+        response = run(Request(paths=(str(tmp_path),)), Workspace(Overrides(cache=False), root=str(tmp_path)))
+        return sorted(os.path.relpath(f.path, tmp_path) for f in response.findings)
+
+    assert reported("") == ["app.py", "qa/check.py"]
+    assert reported('extend-test-code = ["qa/"]\n') == ["app.py"]
+    assert reported("test-code = []\n") == ["app.py", "qa/check.py", "tests/test_s3.py"]

@@ -147,6 +147,8 @@ class JavaScriptAnalyzer(Analyzer):
         resolver = Resolver(model, sdk, policy, loader)
         positions = Positions(source)
         browser = _is_browser(source.path, model, sdk)
+        test = getattr(source, "test", False) or any(
+            m in sdk.test_markers or m.split("/")[0] in sdk.test_markers for m in model.imports)
         analyses: Dict[int, list] = {}
         findings: List[RawFinding] = []
         for rule, compiled in rules:
@@ -156,7 +158,7 @@ class JavaScriptAnalyzer(Analyzer):
                 if id(match) not in analyses:
                     analyses[id(match)] = calls.analyze_sites(model, resolver, match)
                 findings.extend(calls.findings_for(rule, match, rule.fix.get("javascript"), analyses[id(match)],
-                                                   model, positions, browser))
+                                                   model, positions, browser, test))
             elif kind == "load-from-path":
                 findings.extend(_load_from_path(rule, compiled.options, model, resolver, positions))
             elif kind == "secret-assignment":
@@ -222,10 +224,13 @@ def _compile_sdk_call(options: dict, ctx: CompileContext):
     advice = options.get("advice") or {}
     if not isinstance(advice, dict) or not all(isinstance(v, str) for v in advice.values()):
         raise ctx.error(("advice",), "'advice' maps server/browser to what the message advises")
+    in_tests = frozenset(options.get("ignore-in-tests") or ())
+    for kind in in_tests - VALUE_KINDS:
+        raise ctx.error(("ignore-in-tests",), f"unknown value kind {kind!r}; use: {', '.join(sorted(VALUE_KINDS))}")
     properties: Dict[str, str] = {}  # what a `credentials` object holds: the SDK's own names
     for group in groups:
         properties.update(group.credentials)
-    return SdkCallMatch(tuple(groups), tuple(assignments), values, skip, properties, dict(advice))
+    return SdkCallMatch(tuple(groups), tuple(assignments), values, skip, properties, dict(advice), in_tests)
 
 
 def _load_from_path(rule, match: LoadFromPathMatch, model, resolver, positions) -> List[RawFinding]:

@@ -31,6 +31,7 @@ class SdkCallMatch:
     skip_endpoints: FrozenSet[str]
     credential_properties: Dict[str, str]  # accessKeyId -> access-key-id... (inside a `credentials` object)
     advice: Dict[str, str]  # where the code runs -> what the message advises
+    ignore_in_tests: FrozenSet[str] = frozenset()  # value kinds that do not count in test code
 
 
 @dataclass
@@ -312,10 +313,13 @@ ORIGIN_LABELS = {
 
 
 def findings_for(rule, match: SdkCallMatch, fix_options: Optional[dict], analyses: List[CallAnalysis],
-                 model: ModuleModel, positions: Positions, browser: bool) -> List[RawFinding]:
+                 model: ModuleModel, positions: Positions, browser: bool, test: bool = False) -> List[RawFinding]:
+    """`test`: the module is test code, where the rule's `ignore-in-tests`
+    values (placeholders for a mock client) do not count."""
+    ignored = (NONE, RESPONSE, PROVIDER) + (tuple(match.ignore_in_tests) if test else ())
     out = []
     for analysis in analyses:
-        counted = [a for a in analysis.arguments if a.value.kind not in (NONE, RESPONSE, PROVIDER)]
+        counted = [a for a in analysis.arguments if a.value.kind not in ignored]
         endpoint = analysis.endpoint
         if endpoint == "unknown" and counted and all(a.value.kind == PLACEHOLDER for a in counted):
             endpoint = "local"  # a custom endpoint from elsewhere with dummy keys: an emulator setup

@@ -63,6 +63,7 @@ class JsSdk:
     response_keys: FrozenSet[str] = frozenset()
     browser_extensions: Tuple[str, ...] = ()
     browser_modules: FrozenSet[str] = frozenset()
+    test_markers: FrozenSet[str] = frozenset()
     browser_env_prefixes: Tuple[str, ...] = ()
     endpoints: Endpoints = field(default_factory=Endpoints)
 
@@ -79,7 +80,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
     sdk = JsSdk(endpoints=endpoints or Endpoints())
     load, providers, methods, commands, keys = [], [], set(), set(), set()
     env: Dict[str, set] = {role: set() for role in CREDENTIAL_ROLES}
-    extensions, modules, prefixes = [], set(), []
+    extensions, modules, prefixes, markers = [], set(), [], set()
     for doc in docs:
         data = doc.data or {}
         for alias, target in (data.get("aliases") or {}).items():
@@ -107,6 +108,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
         browser = data.get("browser") or {}
         extensions.extend(str(e).lower() for e in browser.get("extensions") or ())
         modules.update(browser.get("modules") or ())
+        markers.update(data.get("test-markers") or ())
         prefixes.extend(browser.get("env-prefixes") or ())
     sdk.load_from_path = name_pattern(load)
     sdk.providers = name_pattern(providers)
@@ -116,6 +118,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
     sdk.response_keys = frozenset(keys)
     sdk.browser_extensions = tuple(extensions)
     sdk.browser_modules = frozenset(modules)
+    sdk.test_markers = frozenset(markers)
     sdk.browser_env_prefixes = tuple(prefixes)
     return sdk
 

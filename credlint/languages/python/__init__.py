@@ -146,8 +146,11 @@ def _compile_sdk_call(options: dict, ctx: CompileContext) -> calls.SdkCallMatch:
     advice = options.get("advice") or {}
     if not isinstance(advice, dict) or not all(isinstance(v, str) for v in advice.values()):
         raise ctx.error(("advice",), "'advice' maps server/caller to what the message's {advice} says")
+    in_tests = frozenset(options.get("ignore-in-tests") or ())
+    for kind in in_tests - VALUE_KINDS:
+        raise ctx.error(("ignore-in-tests",), f"unknown value kind {kind!r}; use: {', '.join(sorted(VALUE_KINDS))}")
     return calls.SdkCallMatch(index, values, skip, keyword_names, positional, tails, patterns,
-                              tuple(sorted(advice.items())))
+                              tuple(sorted(advice.items())), in_tests)
 
 
 def _canonical_group(group: CalleeGroup, sdk: PythonSdk) -> CalleeGroup:
@@ -377,7 +380,9 @@ def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, C
     result = AnalysisResult()
     model = ModuleModel(tree, memo)
     policy = library.policy()
-    resolver = Resolver(model, library.shared("python-sdk"), policy)
+    sdk = library.shared("python-sdk")
+    resolver = Resolver(model, sdk, policy)
+    test = getattr(source, "test", False) or _imports_test_tools(tree, sdk.test_markers)
     call_analyses: Dict[int, list] = {}
     findings: List[RawFinding] = []
     for rule, compiled in rules:
@@ -387,7 +392,7 @@ def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, C
             if key not in call_analyses:
                 call_analyses[key] = calls.analyze_calls(model, resolver, match)
             fix_options = rule.fix.get("python")
-            findings.extend(calls.findings_for(rule, match, fix_options, call_analyses[key], source))
+            findings.extend(calls.findings_for(rule, match, fix_options, call_analyses[key], source, test))
         elif compiled.kind == "secret-assignment":
             findings.extend(assignments.findings_for(rule, compiled.options, model, resolver, policy, source))
         elif compiled.kind == "key-literal":
@@ -396,6 +401,22 @@ def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, C
     for finding in findings:
         result.secrets.extend(finding.secrets)
     return result
+
+
+def _imports_test_tools(tree: ast.Module, markers) -> bool:
+    """A module-level import of a test framework or an AWS test double."""
+    for statement in tree.body:
+        if isinstance(statement, ast.Import):
+            names = [alias.name for alias in statement.names]
+        elif isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
+            names = [statement.module]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if any(".".join(parts[:i]) in markers for i in range(1, len(parts) + 1)):
+                return True
+    return False
 
 
 ANALYZER = PythonAnalyzer()

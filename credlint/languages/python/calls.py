@@ -25,6 +25,7 @@ class SdkCallMatch:
     tails: FrozenSet[str] = frozenset()  # last names of the callees (`client`, `Session`...)
     tail_patterns: Tuple[str, ...] = ()  # fnmatch patterns for callees written with `*`
     advice: Tuple[Tuple[str, str], ...] = ()  # situation (server, caller) -> what the message's {advice} says
+    ignore_in_tests: FrozenSet[str] = frozenset()  # value kinds that do not count in test code
 
 
 @dataclass
@@ -207,10 +208,13 @@ ORIGIN_LABELS = {
 
 
 def findings_for(rule, match: SdkCallMatch, fix_options: Optional[dict], analyses: List[CallAnalysis],
-                 source: Source) -> List[RawFinding]:
+                 source: Source, test: bool = False) -> List[RawFinding]:
+    """`test`: the module is test code, where the rule's `ignore-in-tests`
+    values (placeholders: stubs for moto or a Stubber) do not count."""
+    ignored = (NONE, RESPONSE) + (tuple(match.ignore_in_tests) if test else ())
     out = []
     for analysis in analyses:
-        counted = [a for a in analysis.arguments if a.value.kind not in (NONE, RESPONSE)]
+        counted = [a for a in analysis.arguments if a.value.kind not in ignored]
         endpoint = analysis.endpoint
         if endpoint == "unknown" and counted and all(a.value.kind == PLACEHOLDER for a in counted):
             endpoint = "local"  # a custom endpoint from elsewhere with dummy keys: an emulator setup

@@ -66,6 +66,7 @@ class PythonSdk:
     response_keys: FrozenSet[str] = frozenset()
     caller_objects: FrozenSet[str] = frozenset()
     caller_self_attributes: FrozenSet[str] = frozenset()
+    test_markers: FrozenSet[str] = frozenset()
     endpoints: Endpoints = field(default_factory=Endpoints)
     _alias_items: Tuple[Tuple[str, str], ...] = ()
 
@@ -96,7 +97,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
     built-in set, aliases, or API-response methods."""
     sdk = PythonSdk(endpoints=endpoints or Endpoints())
     wrappers, readers, setters, methods, keys = set(), set(), set(), set(), set()
-    caller_objects, caller_attributes = set(), set()
+    caller_objects, caller_attributes, markers = set(), set(), set()
     env: Dict[str, set] = {role: set() for role in CREDENTIAL_ROLES}
     for doc in docs:
         data = doc.data or {}
@@ -123,6 +124,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
         caller = data.get("caller-input") or {}
         caller_objects.update(caller.get("objects") or ())
         caller_attributes.update(caller.get("self-attributes") or ())
+        markers.update(data.get("test-markers") or ())
     sdk.wrappers = frozenset(wrappers)
     sdk.env_readers = frozenset(readers)
     sdk.env_setters = frozenset(setters)
@@ -131,6 +133,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
     sdk.response_keys = frozenset(keys)
     sdk.caller_objects = frozenset(caller_objects)
     sdk.caller_self_attributes = frozenset(caller_attributes)
+    sdk.test_markers = frozenset(markers)
     return sdk.finish()
 
 
