@@ -8,7 +8,7 @@ stop here.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import filetypes, languages
 from .model import FileResult, Finding, Notice, Rule, Span
@@ -59,13 +59,14 @@ class Linter:
 
     def lint(self, path: str, data: bytes, key_path: Optional[str] = None,
              rules: Optional[Sequence[Rule]] = None, secrets: Optional[List[str]] = None,
-             test: bool = False) -> FileResult:
+             test: Union[bool, Callable[[], bool]] = False) -> FileResult:
         """Lint `data` as the file at `path`. `key_path` (the path relative to
         the project root) keys fingerprints so that they do not depend on where
         credlint runs from. `rules` narrows the run (per-file ignores).
         `secrets`, if given, receives the raw secrets seen, for callers that
         must redact text of their own (a diff). `test`: the file is test
-        code by its path (analyzers may also tell it from its imports)."""
+        code by its path (analyzers may also tell it from its imports); a
+        callable is asked only if some rule gets past the prefilter."""
         key_path = key_path or path
         if len(data) > self.max_file_size:
             return self.oversized(path, len(data))
@@ -96,7 +97,8 @@ class Linter:
             "(raise it with --max-file-size)", kind="skipped"),), skipped=True)
 
     def _analyze(self, path: str, key_path: str, data: bytes, file_type: str,
-                 plan: List[Tuple[Rule, str]], collect: Optional[List[str]] = None, test: bool = False) -> FileResult:
+                 plan: List[Tuple[Rule, str]], collect: Optional[List[str]] = None,
+                 test: Union[bool, Callable[[], bool]] = False) -> FileResult:
         notices: List[Notice] = []
         # The file type's analyzer runs every block but `any`, which the text analyzer runs.
         typed: List[Tuple[Rule, str]] = [(r, b) for r, b in plan if b != "any"]
@@ -112,7 +114,7 @@ class Linter:
                 notices.append(Notice(path, f"{exc}; scanned as text only", kind="parse"))
                 fallback.extend(r for r, _ in typed)
             else:
-                source.test = test
+                source.test = test() if callable(test) else test
                 result = analyzer.analyze(source, [(r, self.ruleset.compiled(r, b)) for r, b in typed],
                                           self.ruleset.library, self.session)
                 results.append(result)

@@ -136,7 +136,7 @@ class Project:
         absolute = absolute or os.path.abspath(path)
         return self._guarded(path, lambda: self.linter.lint(path, data, self.key_path(absolute),
                                                             self.rules_for(absolute), secrets,
-                                                            test=self.is_test_code(absolute)))
+                                                            test=lambda: self.is_test_code(absolute)))
 
     def fix(self, path: str, data: bytes, first: FileResult, allowed: Sequence[str],
             absolute: Optional[str] = None, secrets: Optional[List[str]] = None) -> "FixedText":

@@ -5,6 +5,7 @@ type has no block of its own in a rule, and on files a parser rejected.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import List, Optional, Pattern, Sequence, Tuple
 
@@ -19,6 +20,12 @@ from .base import AnalysisResult, Analyzer, Compiled, RawFinding
 class KeyMaterialMatch:
     shapes: Tuple[str, ...]
     context: Optional[str]  # a named context pattern (detect-secrets-aws)
+    # A value written after a name this regex finds (`S3_SECRET_KEY=...`,
+    # `aws-secret-access-key: ...`, quoted or not), in code or in a comment.
+    label: Optional[Pattern[str]] = None
+    # (shape, lines): a value within `lines` lines of a key of `shape` (the
+    # secret next to a key id), whatever its label.
+    near: Optional[Tuple[str, int]] = None
 
 
 class TextAnalyzer(Analyzer):
@@ -39,7 +46,16 @@ class TextAnalyzer(Analyzer):
         context = options.get("context")
         if context not in (None, "detect-secrets-aws"):
             raise ctx.error(("context",), f"unknown context {context!r}; use detect-secrets-aws")
-        return Compiled(kind, KeyMaterialMatch(shapes, context))
+        label = ctx.pattern(("label",), options["label"]) if options.get("label") else None
+        near = None
+        if options.get("near") is not None:
+            spec = options["near"]
+            if not isinstance(spec, dict) or spec.get("shape") not in policy.shapes or \
+                    not isinstance(spec.get("lines"), int) or not 0 <= spec["lines"] <= 20:
+                raise ctx.error(("near",), "'near' takes a key shape and a number of lines (0-20), "
+                                           "e.g. {shape: access-key-id, lines: 5}")
+            near = (spec["shape"], spec["lines"])
+        return Compiled(kind, KeyMaterialMatch(shapes, context, label, near))
 
     def derive_triggers(self, compiled: Compiled, library) -> List[Clause]:
         match: KeyMaterialMatch = compiled.options
@@ -57,6 +73,11 @@ class TextAnalyzer(Analyzer):
                 return []  # no way to prefilter: the rule runs on every file
         if tokens:
             clauses.insert(0, Clause(any=tuple(tokens)))
+        if match.near is not None:
+            near = policy.shapes[match.near[0]]
+            if not near.triggers:
+                return []
+            clauses.append(Clause(any=tuple(t.encode() for t in near.triggers)))
         return clauses
 
     def analyze(self, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
@@ -93,11 +114,86 @@ def scan(source: Source, rule: Rule, match: KeyMaterialMatch, policy) -> List[Ra
                 hits.append((m.start(1), m.end(1), value, _name_at(text, m.start())))
     else:
         hits.extend((start, end, value, "") for start, end, value, _ in policy.find_shapes(text, list(match.shapes)))
+    if match.label is not None:
+        hits.extend(labelled(text, match.label, match.shapes, policy))
+    if match.near is not None:
+        hits.extend(_near(source, match.near, match.shapes, policy))
     out = []
-    for start, end, value, context in hits:
+    seen = set()
+    for start, end, value, context in sorted(hits, key=lambda h: (h[0], h[3] == "")):
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
         span = source.span_of(start, end)
         out.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value, secret_spans=(span,),
                               values={"context": context or "a credential-named setting"}))
+    return out
+
+
+# A value after a name and `=`, `:`, `=>`, `:=` or only blanks (`aws configure
+# set aws_secret_access_key KEY`), quoted or not, standing alone (not part of
+# a longer run of the key alphabet). The search looks for the value, which
+# cannot start inside a run (one step per character), then reads the
+# separator and the name backwards from it.
+_VALUE = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+
+
+def labelled(text: str, label: Pattern[str], shapes: Sequence[str], policy,
+             start: int = 0, end: Optional[int] = None) -> List[Tuple[int, int, str, str]]:
+    """Key-shaped values assigned to a name the label regex finds, in
+    text[start:end]: (start, end, value, name)."""
+    out = []
+    for m in _VALUE.finditer(text, start, len(text) if end is None else end):
+        separator = _separator_before(text, m.start())
+        if separator is None:
+            continue
+        name = _name_before(text, separator)
+        if not name or not label.search(name):
+            continue
+        value = m.group(0)
+        if any(policy.matches_shape(s, value) for s in shapes) and not policy.is_placeholder(value):
+            out.append((m.start(), m.end(), value, name))
+    return out
+
+
+def _separator_before(text: str, position: int) -> Optional[int]:
+    """Where the separator before a value starts (`=>`, `:=`, `=`, `:`, or
+    blanks after a word), past one opening quote; None if there is none."""
+    if position > 0 and text[position - 1] in "`'\"":
+        position -= 1
+    blanks = position
+    while blanks > 0 and text[blanks - 1] in " \t":
+        blanks -= 1
+    for separator in ("=>", ":=", "=", ":"):
+        if text.endswith(separator, 0, blanks):
+            return blanks - len(separator)
+    if 0 < blanks < position and text[blanks - 1] not in "\r\n":
+        return blanks  # `name value`
+    return None
+
+
+def _name_before(text: str, separator: int) -> str:
+    """`S3_SECRET_KEY` in `S3_SECRET_KEY = "..."`, `"aws-secret": "..."`."""
+    end = separator
+    while end > 0 and text[end - 1] in " \t\"'`":
+        end -= 1
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_-."):
+        start -= 1
+    return text[start:end][-60:]
+
+
+def _near(source: Source, near: Tuple[str, int], shapes: Sequence[str], policy) -> List[Tuple[int, int, str, str]]:
+    """Key-shaped values within a few lines of a key of another shape."""
+    shape, lines = near
+    anchors = [source.position(start)[0] for start, _, _, _ in policy.find_shapes(source.text, [shape])]
+    if not anchors:
+        return []
+    out = []
+    for start, end, value, _ in policy.find_shapes(source.text, list(shapes)):
+        line = source.position(start)[0]
+        if any(abs(line - anchor) <= lines for anchor in anchors):
+            out.append((start, end, value, "a value next to an AWS access key id"))
     return out
 
 

@@ -59,6 +59,48 @@ def findings_for(rule, match: SecretAssignmentMatch, model: ModuleModel, resolve
             secret_spans=whole,
             piece_spans=pieces,
         ))
+    out.extend(_written_out(rule, match, policy, source,
+                            {(s.line, f.material) for f in out for s in f.secret_spans}))
+    return out
+
+
+def _written_out(rule, match: SecretAssignmentMatch, policy: KeyPolicy, source: Source,
+                 known: set) -> List[RawFinding]:
+    """`# aws_secret_access_key = "..."` in a comment, or an INI or .env
+    text in a string (a triple-quoted `[default]` profile): not an assignment
+    the tree shows, but a key in the repository all the same (a comment is
+    one uncomment away from use)."""
+    from .. import text
+
+    out = []
+    comments = None
+    for start, end, value, name in text.labelled(source.text, match.names, match.shapes, policy):
+        span = source.span_of(start, end)
+        if (span.line, value) in known:
+            continue  # an assignment the tree already reported
+        if comments is None:
+            comments = _comment_starts(source)
+        opened = comments.get(span.line)
+        where = "commented out" if opened is not None and opened <= span.column else "in a string"
+        out.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value,
+                              values={"context": f"{name} ({where})"}, secret_spans=(span,)))
+    return out
+
+
+def _comment_starts(source: Source) -> dict:
+    """Line -> 1-based column where its comment starts, from the tokenizer
+    (a `#` inside a string is not a comment)."""
+    import io
+    import tokenize
+
+    out = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source.text).readline):
+            if token.type == tokenize.COMMENT:
+                out[token.start[0]] = source.char_column(token.start[0], len(
+                    source.line_text(token.start[0])[:token.start[1]].encode("utf-8")))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
     return out
 
 
