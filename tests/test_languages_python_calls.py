@@ -43,7 +43,9 @@ FIX_PLANS = {
         "positional-session-credentials-are-reported-without-fix", "positional-literal-credentials-in-boto3-client",
         "lambda-expression-is-reported-without-fix", "dict-comprehension-is-reported-without-fix",
         "list-comprehension-with-settings-is-reported-without-fix"]},
-    "splats.py": {None: ["double-star-dict-with-more-than-credentials-has-no-fix"]},
+    "splats.py": {None: ["double-star-dict-with-more-than-credentials-has-no-fix",
+                         "kwargs-filled-by-update-and-setdefault", "kwargs-update-with-a-dict-literal",
+                         "kwargs-changed-by-an-unknown-update-still-reports-what-is-visible"]},
     # Credentials the caller supplies (a client per tenant or request): no fix, it would
     # change whose identity the code acts as.
     "scopes.py": {"unsafe": ["closure-local-shadows-module-constant"],

@@ -265,7 +265,8 @@ class ModuleModel:
                         candidates.append(Candidate(args[0].value, value, scope))
                 func = node.func
                 if func.__class__ is ast.Attribute and func.attr in _MUTATORS and func.value.__class__ is ast.Name:
-                    self.mutated.add(func.value.id)
+                    if not self._visible_update(func.value.id, func.attr, node, scope):
+                        self.mutated.add(func.value.id)
             elif cls is ast.Expr:
                 if node.value.__class__ is Call:
                     statements[id(node.value)] = node
@@ -382,6 +383,24 @@ class ModuleModel:
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 inner.bind(Binding(arg.arg, arg, PARAM, None, inner))
+
+    def _visible_update(self, name: str, method: str, call: ast.Call, scope: "Scope") -> bool:
+        """`d.update(k=v)`, `d.update({"k": v})`, `d.setdefault("k", v)`: the
+        entries are in view, recorded like `d["k"] = v`. False for any other
+        change (the dict's content is then not fully known)."""
+        entries: List[Tuple[ast.expr, ast.expr]] = []
+        if method == "update" and not call.args and all(kw.arg is not None for kw in call.keywords):
+            entries = [(ast.Constant(value=kw.arg), kw.value) for kw in call.keywords]
+        elif method == "update" and len(call.args) == 1 and not call.keywords and \
+                call.args[0].__class__ is ast.Dict and None not in call.args[0].keys:
+            entries = list(zip(call.args[0].keys, call.args[0].values))
+        elif method == "setdefault" and len(call.args) == 2 and not call.keywords:
+            entries = [(call.args[0], call.args[1])]
+        else:
+            return False
+        for key, value in entries:
+            scope.update(name, key, value)
+        return True
 
     def _bind_target(self, target: ast.expr, value: Optional[ast.expr], scope: Scope, in_except: bool) -> None:
         cls = target.__class__
