@@ -89,3 +89,13 @@ def test_jsonc_too_large_for_the_positional_reader_is_scanned_as_text(tmp_path, 
     result = lint_file(tmp_path / "settings.json", text.encode(), tmp_path, ruleset)
     assert any("too much for the positional reader" in n.message for n in result.notices)
     assert SECRET not in repr(result.notices)
+
+
+def test_a_key_in_an_array_nested_in_an_array_is_found_by_the_fast_reader(tmp_path, ruleset, monkeypatch):
+    """Found by the property test above: the array holding the second object
+    was never marked as leading to a key, so the walk skipped it."""
+    text = json.dumps([{"aws_access_key_id": KEY_ID}, [{"aws_access_key_id": KEY_ID_2}]])
+    monkeypatch.setattr(jsonfile, "parse", lambda *a: pytest.fail("parsed positionally"))
+    findings = lint_file(tmp_path / "keys.json", text.encode(), tmp_path, ruleset).findings
+    assert [(f.rule_id, f.span.column) for f in findings] == [("CL301", text.index(KEY_ID) + 1),
+                                                              ("CL301", text.index(KEY_ID_2) + 1)]

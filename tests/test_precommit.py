@@ -142,7 +142,7 @@ def test_the_fix_hook_rewrites_and_the_second_commit_passes(project):
     first = commit("app.py")
     assert first.returncode != 0
     assert "files were modified by this hook" in first.stdout.decode() + first.stderr.decode()
-    assert app.read_text() == 'import os\n\nimport boto3\n\nsns = boto3.client(\n    "sns",\n    region_name="eu-west-1",\n)\n'
+    assert app.read_text() == 'import boto3\n\nsns = boto3.client(\n    "sns",\n    region_name="eu-west-1",\n)\n'
     second = commit("app.py")
     assert second.returncode == 0, second.stdout.decode() + second.stderr.decode()
 

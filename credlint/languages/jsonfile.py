@@ -119,8 +119,9 @@ def _decode(text: str, candidates: Optional[Set[str]]) -> Optional[Decoded]:
     hot: Set[int] = set()
 
     def hot_array(array: list) -> bool:
-        if not hot.isdisjoint(map(id, array)) or (list in set(map(type, array))
-                                                   and any([hot_array(x) for x in array if type(x) is list])):
+        # nested arrays first, all of them: each must know whether it is hot
+        inner = list in set(map(type, array)) and any([hot_array(x) for x in array if type(x) is list])
+        if inner or not hot.isdisjoint(map(id, array)):
             hot.add(id(array))
             return True
         return False

@@ -12,11 +12,11 @@ import re
 import warnings
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ...fixes import FixError, diff_edits, remove_lines
-from ...model import Edit, FixPlan, Rule
+from ...fixes import FixError, apply_edits, diff_edits, remove_lines
+from ...model import Edit, FileResult, FixPlan, Rule
 from ...prefilter import Clause
 from ...source import Source
-from ..base import AnalysisResult, Analyzer, CompileContext, Compiled, RawFinding, Session
+from ..base import AnalysisResult, Analyzer, CompileContext, Compiled, FixedText, RawFinding, Session
 from . import assignments, calls
 from .names import ModuleModel
 from .sdk import CalleeGroup, CalleeIndex, PythonSdk, compile_group, merge_sdk
@@ -310,6 +310,9 @@ class PythonAnalyzer(Analyzer):
             new = remove_arguments(old, plan.arguments, plan.splats, source.newline(),
                                    leading_indent(source.line_text(plan.target.line)), plan.replacement)
             edits = diff_edits(source, start, old, new)
+            from .imports import removal_edits, unused_after
+
+            edits += tuple(removal_edits(source, unused_after(source, old, new)))  # imports only the call used
             for statement in plan.imports:
                 line = import_edit_position(source.text, statement)
                 if line is not None:
@@ -326,6 +329,24 @@ class PythonAnalyzer(Analyzer):
             # a statement alone in its block leaves `pass` in its place
             return [(edit,), (Edit(edit.span, f"{indent}pass{source.newline()}"),)]
         raise FixError(f"the python analyzer has no fix operation {plan.op!r}")
+
+    def fix_file(self, path: str, data: bytes, first: FileResult, lint, allowed: Sequence[str]) -> FixedText:
+        """The fixes, then the imports that several of them together left
+        unused (each fix removes those it alone leaves unused)."""
+        fixed = super().fix_file(path, data, first, lint, allowed)
+        if not fixed.applied:
+            return fixed
+        from .imports import removal_edits, unused_between
+
+        before, after = self.decode_strict(path, data), self.decode_strict(path, fixed.after)
+        edits = removal_edits(after, unused_between(before, after))
+        if not edits:
+            return fixed
+        text = apply_edits(after, edits)
+        if not self.keeps_parsing(path, after.text, text):
+            return fixed
+        data = after.with_text(text).encode()
+        return fixed._replace(after=data, final=lint(data))
 
     def keeps_parsing(self, path: str, before: str, after: str) -> bool:
         """A Python file with findings parsed (or it would have had none): the
