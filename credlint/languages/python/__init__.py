@@ -286,6 +286,11 @@ class PythonAnalyzer(Analyzer):
             if tree is None:
                 tree = parse(source, incremental)
         except SyntaxError as exc:
+            from .newer import downgraded
+
+            older = downgraded(source.text)  # newer syntax than this interpreter's (PEP 695)?
+            if older is not None:
+                return analyze_tree(ast.parse(older), source, rules, library)
             where = f"line {exc.lineno}: " if exc.lineno else ""
             result.notices.append(f"could not parse as Python ({where}{_without_suggestion(exc.msg)}); "
                                   "scanned as text only")
@@ -356,7 +361,11 @@ class PythonAnalyzer(Analyzer):
                 warnings.simplefilter("ignore")
                 ast.parse(after)
             return True
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        except SyntaxError:
+            from .newer import downgraded
+
+            return downgraded(after) is not None  # newer syntax this interpreter's ast does not know
+        except (ValueError, RecursionError, MemoryError):
             return False
 
 
