@@ -161,3 +161,14 @@ def test_setup_cfg_without_aws_settings_is_never_parsed(ruleset):
     linter = Linter(ruleset, ruleset.rules)
     result = linter.lint("setup.cfg", b"[metadata]\nname = x\nthis is not ini\n")
     assert result.notices == () and result.findings == ()
+
+
+def test_values_written_like_code_are_still_a_credentials_file(lint):
+    """Quoted values with a trailing semicolon (pasted from code) are the
+    credentials file's keys (CL303), not generic literals."""
+    code = (f'[default]\naws_access_key_id = "{KEY_ID}";\n'
+            f"aws_secret_access_key = '{SECRET}' ;\n")
+    findings = lint(code, filename=".aws/credentials")
+    assert [(f.rule_id, f.span.line) for f in findings] == [("CL303", 2), ("CL303", 3)]
+    assert [f.span.column for f in findings] == [code.splitlines()[1].index(KEY_ID) + 1,
+                                                 code.splitlines()[2].index(SECRET) + 1]

@@ -191,12 +191,16 @@ _ASSIGNMENT = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*")
 
 
 def strip_quotes(text: str, start: int, end: int) -> Tuple[int, int]:
-    """Offsets of a value without surrounding whitespace and one pair of
-    matching quotes."""
+    """Offsets of a value without surrounding whitespace, a trailing `;`,
+    and one pair of matching quotes."""
     while start < end and text[start] in " \t":
         start += 1
     while end > start and text[end - 1] in " \t\r\n":
         end -= 1
+    if end > start and text[end - 1] == ";":  # `key = "...";` written like code
+        end -= 1
+        while end > start and text[end - 1] in " \t":
+            end -= 1
     if end - start >= 2 and text[start] == text[end - 1] and text[start] in "\"'":
         return start + 1, end - 1
     return start, end

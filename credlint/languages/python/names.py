@@ -415,6 +415,10 @@ class ModuleModel:
                 home.bind(Binding(target.id, target, OTHER, None, home, fallback))
             if value is not None and _long_string(value):
                 self.candidates.append(Candidate(target.id, value, scope))
+            elif value is not None:
+                wrapped = _field_default(value)  # a settings field: `x: SecretStr = SecretStr("...")`
+                if wrapped is not None:
+                    self.candidates.append(Candidate(target.id, wrapped, scope))
         elif cls is ast.Tuple or cls is ast.List:
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
             if values is not None and len(values) == len(target.elts):
@@ -555,6 +559,27 @@ def _choose(bindings: List[Binding], pos: Optional[Pos]) -> Optional[Binding]:
         if not binding.fallback:
             return binding
     return visible[-1]
+
+
+# Settings classes (pydantic, dataclasses, attrs) wrap a field's default:
+# `SecretStr("...")`, `Field(default="...")`, `field(default="...")`, `attr.ib(default="...")`.
+_FIELD_WRAPPERS = frozenset({"SecretStr", "SecretBytes", "Secret", "Field", "field", "ib", "attrib"})
+
+
+def _field_default(node: ast.expr) -> Optional[ast.expr]:
+    """The literal a field wrapper holds, if it is worth remembering."""
+    if node.__class__ is not ast.Call:
+        return None
+    func = node.func
+    name = func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else None
+    if name not in _FIELD_WRAPPERS:
+        return None
+    for keyword in node.keywords:
+        if keyword.arg == "default" and _long_string(keyword.value):
+            return keyword.value
+    if node.args and _long_string(node.args[0]) and name in ("SecretStr", "SecretBytes", "Secret", "Field"):
+        return node.args[0]
+    return None
 
 
 def _long_string(node: ast.AST) -> bool:

@@ -64,6 +64,7 @@ class PythonSdk:
     env_variables: Dict[str, FrozenSet[str]] = field(default_factory=dict)
     response_methods: FrozenSet[str] = frozenset()
     response_keys: FrozenSet[str] = frozenset()
+    response_methods_with_arguments: FrozenSet[str] = frozenset()
     caller_objects: FrozenSet[str] = frozenset()
     caller_self_attributes: FrozenSet[str] = frozenset()
     test_markers: FrozenSet[str] = frozenset()
@@ -97,7 +98,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
     built-in set, aliases, or API-response methods."""
     sdk = PythonSdk(endpoints=endpoints or Endpoints())
     wrappers, readers, setters, methods, keys = set(), set(), set(), set(), set()
-    caller_objects, caller_attributes, markers = set(), set(), set()
+    caller_objects, caller_attributes, markers, with_arguments = set(), set(), set(), set()
     env: Dict[str, set] = {role: set() for role in CREDENTIAL_ROLES}
     for doc in docs:
         data = doc.data or {}
@@ -121,6 +122,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
         responses = data.get("api-responses") or {}
         methods.update(responses.get("methods") or ())
         keys.update(responses.get("keys") or ())
+        with_arguments.update(responses.get("only-with-arguments") or ())
         caller = data.get("caller-input") or {}
         caller_objects.update(caller.get("objects") or ())
         caller_attributes.update(caller.get("self-attributes") or ())
@@ -131,6 +133,7 @@ def merge_sdk(docs: Sequence[Located], endpoints: Optional[Endpoints] = None) ->
     sdk.env_variables = {role: frozenset(v) for role, v in env.items()}
     sdk.response_methods = frozenset(methods)
     sdk.response_keys = frozenset(keys)
+    sdk.response_methods_with_arguments = frozenset(with_arguments)
     sdk.caller_objects = frozenset(caller_objects)
     sdk.caller_self_attributes = frozenset(caller_attributes)
     sdk.test_markers = frozenset(markers)

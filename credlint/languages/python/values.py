@@ -272,7 +272,10 @@ class Resolver:
                 node = node.value
             elif cls is ast.Call:
                 func = node.func
-                if func.__class__ is ast.Attribute and func.attr in self.sdk.response_methods:
+                if func.__class__ is ast.Attribute and func.attr in self.sdk.response_methods and (
+                        node.args or node.keywords or func.attr not in self.sdk.response_methods_with_arguments):
+                    # (get_secret_value(SecretId=...) reads Secrets Manager; pydantic's
+                    # SecretStr.get_secret_value() takes nothing and unwraps a settings value)
                     return True
                 if func.__class__ is ast.Attribute and func.attr == "get" and node.args:
                     key = literal_string(node.args[0])
