@@ -48,6 +48,8 @@ FIX_PLANS = {
                          "kwargs-changed-by-an-unknown-update-still-reports-what-is-visible"]},
     # Credentials the caller supplies (a client per tenant or request): no fix, it would
     # change whose identity the code acts as.
+    "caller_input.py": {None: ["fastapi-header-parameters", "flask-request-json", "lambda-event-credentials",
+                               "django-class-based-view"]},
     "scopes.py": {"unsafe": ["closure-local-shadows-module-constant"],
                   None: ["parameter-named-like-module-constant-is-a-parameter"]},
     # The standard variables are what the default chain reads: removing them changes nothing.
