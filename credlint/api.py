@@ -15,6 +15,7 @@ and never read a file again.
 """
 from __future__ import annotations
 
+import os
 from typing import Callable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from .model import FileReport, FileResult, Finding, Notice, Rule
@@ -145,7 +146,7 @@ def _without_baselined(files: Sequence[FileReport], path: str) -> List[FileRepor
         known = load(path)
     except BaselineError as exc:
         raise UsageError(str(exc)) from None
-    kept = filter_new([f.result for f in files], known)
+    kept = filter_new([f.result for f in files], known, os.path.basename(path))
     return [f._replace(result=result) for f, result in zip(files, kept)]
 
 

@@ -16,7 +16,7 @@ import json
 from collections import Counter
 from typing import Dict, List, Sequence
 
-from .model import FileResult
+from .model import FileResult, Suppressed
 
 VERSION = 1
 
@@ -67,16 +67,19 @@ def load(path: str) -> Counter:
     return counts
 
 
-def filter_new(results: Sequence[FileResult], known: Counter) -> List[FileResult]:
-    """Drop findings the baseline accounts for, occurrence by occurrence."""
+def filter_new(results: Sequence[FileResult], known: Counter, name: str = "the baseline") -> List[FileResult]:
+    """Move the findings the baseline accounts for, occurrence by occurrence,
+    to the results' suppressed findings (SARIF shows them as dismissed)."""
     remaining = Counter(known)
     out = []
     for result in results:
-        kept = []
+        kept, silenced = [], []
         for f in result.findings:
             if remaining[f.fingerprint] > 0:
                 remaining[f.fingerprint] -= 1
+                silenced.append(Suppressed(f, "external", f"in {name}"))
             else:
                 kept.append(f)
-        out.append(result._replace(findings=tuple(kept)) if len(kept) != len(result.findings) else result)
+        out.append(result._replace(findings=tuple(kept), suppressed=result.suppressed + tuple(silenced))
+                   if silenced else result)
     return out

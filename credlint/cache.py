@@ -22,9 +22,9 @@ import time
 from typing import Any, Dict, Optional, Tuple
 
 from . import __version__, signing
-from .model import FileResult, Finding, FixPlan, Notice, Span
+from .model import FileResult, Finding, FixPlan, Notice, Span, Suppressed
 
-FORMAT = 7
+FORMAT = 8
 RACY_WINDOW_NS = 2_000_000_000
 SMUDGED = -2  # an mtime no file has: the entry never matches by stat
 MAX_AGE_DAYS = 30
@@ -232,6 +232,8 @@ def result_to_json(r: FileResult) -> Dict[str, Any]:
         out["f"] = [_finding_to_json(f) for f in r.findings]
     if r.inputs:
         out["i"] = [list(i) for i in r.inputs]
+    if r.suppressed:
+        out["x"] = [[_finding_to_json(s.finding), s.kind, s.justification] for s in r.suppressed]
     return out
 
 
@@ -246,16 +248,20 @@ def _finding_to_json(f: Finding) -> list:
 
 def result_from_json(d: Dict[str, Any]) -> FileResult:
     path = d["p"]
-    findings = []
-    for rule_id, name, severity, span, message, fingerprint, snippet, plan, region in d.get("f", ()):
-        findings.append(Finding(
-            rule_id=rule_id, rule_name=name, severity=severity, path=path, span=Span(*span), message=message,
-            fingerprint=fingerprint, snippet=tuple(snippet),
-            fix_plan=None if plan is None else FixPlan(plan[0], plan[1], plan[2], Span(*plan[3]),
-                                                       tuple(plan[4]), tuple(plan[5]), plan[6], tuple(plan[7])),
-            region=None if region is None else Span(*region),
-        ))
+    findings = [_finding_from_json(path, f) for f in d.get("f", ())]
     notices = tuple(Notice(path, *notice) for notice in d.get("n", ()))
     inputs = tuple((p, h) for p, h in d.get("i", ()))
-    return FileResult(path, tuple(findings), notices, d.get("t", ""), bool(d.get("s")), inputs)
+    suppressed = tuple(Suppressed(_finding_from_json(path, f), kind, why) for f, kind, why in d.get("x", ()))
+    return FileResult(path, tuple(findings), notices, d.get("t", ""), bool(d.get("s")), inputs, suppressed)
+
+
+def _finding_from_json(path: str, item: list) -> Finding:
+    rule_id, name, severity, span, message, fingerprint, snippet, plan, region = item
+    return Finding(
+        rule_id=rule_id, rule_name=name, severity=severity, path=path, span=Span(*span), message=message,
+        fingerprint=fingerprint, snippet=tuple(snippet),
+        fix_plan=None if plan is None else FixPlan(plan[0], plan[1], plan[2], Span(*plan[3]),
+                                                   tuple(plan[4]), tuple(plan[5]), plan[6], tuple(plan[7])),
+        region=None if region is None else Span(*region),
+    )
 

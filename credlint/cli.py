@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--fail-on", choices=["info", "warning", "error"],
                      help="lowest severity that makes the exit code 1 (default: info, any finding)")
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    out.add_argument("--statistics", action="store_true",
+                     help="print the number of findings per rule instead of the findings (text or json)")
     sel = check.add_argument_group("rule selection")
     sel.add_argument("--select", metavar="RULES", help="comma-separated rule ids, names or prefixes (e.g. CL1,CL201)")
     sel.add_argument("--extend-select", metavar="RULES", help="rules to add to the configured selection")
@@ -296,7 +298,13 @@ def run_check(args: argparse.Namespace) -> int:
         fixed={f.result.path: f.applied for f in response.files if f.applied} if args.fix else {},
         quiet=args.quiet,
     )
-    report = renderer(args.format)(results, ctx)
+    if args.statistics:
+        from .report.text import statistics
+
+        ctx.format = args.format
+        report = statistics(results, ctx)
+    else:
+        report = renderer(args.format)(results, ctx)
     out = sys.stderr if stdin and args.fix else sys.stdout  # stdout carries the fixed source
     if args.output:
         _write_report(args.output, report)

@@ -8,6 +8,8 @@ stop here.
 """
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import filetypes, languages
@@ -20,9 +22,9 @@ from .ruleset import RuleSet
 if TYPE_CHECKING:
     from .languages.base import AnalysisResult, RawFinding, Session
 from .source import DecodeError, Source, looks_binary, wide_encoding
+from .suppress import MARKERS
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-MARKER = b"credlint:"  # files without it have no suppression comment (see suppress.py)
 MAX_SNIPPET_LINES = 6
 
 
@@ -85,7 +87,7 @@ class Linter:
             plan = [(r, a) for r, a in plan if r.id in allowed]
         plan = rules_that_may_match(data, plan)
         if not plan:
-            if self.report_unused_ignores and MARKER in data:
+            if self.report_unused_ignores and MARKERS.search(data):
                 return self._suppress(FileResult(path, file_type=file_type), Source.for_text(path, data))
             return FileResult(path, file_type=file_type)
         return self._analyze(path, key_path, data, file_type, plan, secrets, test)
@@ -139,22 +141,28 @@ class Linter:
         inputs = tuple(sorted({i for r in results for i in r.inputs}))
         result = FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type,
                             inputs=inputs)
-        if MARKER in data:
+        if MARKERS.search(data):
             result = self._suppress(result, source or Source.for_text(path, data))
         return result
 
     def _suppress(self, result: FileResult, source: Source) -> FileResult:
         from . import suppress
 
-        def resolve(name: str) -> Optional[str]:
-            rule = self.ruleset.get(name)
-            return rule.id if rule is not None else None
+        def resolve(name: str) -> Tuple[str, ...]:
+            """Ids, names and id prefixes (`CL1`), in any case."""
+            rule = self.ruleset.get(name) or self.ruleset.get(name.lower())
+            if rule is not None:
+                return (rule.id,)
+            if re.fullmatch(r"[A-Za-z]+[0-9]+", name):
+                return tuple(r.id for r in self.ruleset.rules if r.id.startswith(name.upper()))
+            return ()
 
         found = suppress.directives(source.lines, resolve)
         if not found:
             return result
-        kept, notices = suppress.apply(result.findings, found, result.path, self.report_unused_ignores)
-        return result._replace(findings=tuple(kept), notices=result.notices + tuple(notices))
+        kept, suppressed, notices = suppress.apply(result.findings, found, result.path, self.report_unused_ignores)
+        return result._replace(findings=tuple(kept), notices=result.notices + tuple(notices),
+                               suppressed=result.suppressed + tuple(suppressed))
 
     def _finish(self, path: str, key_path: str, source: Optional[Source], raw: List[RawFinding],
                 secrets: List[str], spans: List[Span], pieces: Sequence[Span] = ()) -> List[Finding]:

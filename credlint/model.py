@@ -109,6 +109,15 @@ class Notice(_NoticeFields):
         return super().__new__(cls, path, redact_message(message), line, level, kind)
 
 
+class Suppressed(NamedTuple):
+    """A finding a directive or the baseline silenced: kept so that SARIF can
+    show it as dismissed instead of losing it."""
+
+    finding: Finding
+    kind: str  # "inSource" (a comment in the file) | "external" (the baseline)
+    justification: str  # which directive, on which line; or which baseline
+
+
 class FileResult(NamedTuple):
     path: str
     findings: Tuple[Finding, ...] = ()
@@ -116,6 +125,7 @@ class FileResult(NamedTuple):
     file_type: str = ""
     skipped: bool = False  # not analyzed at all (binary, too large, unreadable)
     inputs: Tuple[Tuple[str, str], ...] = ()  # other files the result depends on: (absolute path, content hash)
+    suppressed: Tuple[Suppressed, ...] = ()  # findings silenced inline or by the baseline
 
 
 class FileReport(NamedTuple):

@@ -1,84 +1,156 @@
-"""Inline suppressions: `credlint: ignore[CL101]` in a comment.
+"""Inline suppressions, in the forms users bring from other tools.
 
-The directive names rules (ids or names, comma-separated) and applies to a
-finding when it stands on one of the finding's lines, or alone on the line
-above it (a comment that ends another statement is about that statement).
-Any comment style works (`#`, `//`, `;`, `--`, `<!--`), so the same syntax
-serves Python, YAML, INI, dotenv, Terraform and JavaScript; JSON has no
-comments (use per-file-ignores, the allowlist or a baseline).
+| written | applies to | rules |
+| --- | --- | --- |
+| `credlint: ignore[CL101, hardcoded-credentials-in-sdk-call, CL2]` | the finding's lines, or alone on the line above | those named (ids, names, id prefixes; any case) |
+| `noqa: CL101` (ruff, flake8) | the finding's lines | those named; other tools' codes are theirs |
+| `pragma: allowlist secret` (detect-secrets) | its line | every rule |
+| `pragma: allowlist nextline secret` (detect-secrets) | the line below | every rule |
+| `gitleaks:allow` | its line | every rule |
 
-A bare `credlint: ignore` is refused, with a warning: a secrets scanner that
-can be silenced wholesale by one comment is how a real key gets through
-review. Name the rule you mean.
+"The finding's lines" are the lines of the finding and of the statement it
+sits in (a directive anywhere in a multi-line call applies). A directive
+that ends another statement (`x = 1  # credlint: ignore[CL101]`) is about
+that statement, never the one below. Any comment style works (`#`, `//`,
+`;`, `--`, `<!--`, `/*`).
+
+A bare `credlint: ignore` is refused with a warning, and a bare `# noqa` or
+`# nosec` on a finding's line gets a notice saying which form credlint
+honours: a secrets scanner silenced wholesale by one comment is how a real
+key gets through review. Name the rule, or say the line holds an allowed
+secret (the detect-secrets and gitleaks forms, which are explicit about it).
+
+Suppressed findings are not dropped: they travel with the result, so SARIF
+can show them as dismissed (`suppressions`, kind `inSource`).
 """
 import re
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, NamedTuple, Sequence, Set, Tuple
 
-from .model import Finding, Notice
+from .model import Finding, Notice, Suppressed
 
-MARKER = b"credlint:"
-_DIRECTIVE = re.compile(r"(?:#|//|;|--|<!--|/\*)\s*credlint:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+# Files without any of these have no suppression comment: the engine skips the scan.
+MARKERS = re.compile(rb"(?i)credlint:|noqa|pragma:\s*allowlist|gitleaks:allow|nosec")
+
+_COMMENT = r"(?:#|//|;|--|<!--|/\*)"
+_CREDLINT = re.compile(_COMMENT + r"\s*credlint:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)
+_NOQA = re.compile(_COMMENT + r"\s*noqa\b(?::\s*([\w\-]+(?:[ \t]*,[ \t]*[\w\-]+)*))?", re.IGNORECASE)
+_PRAGMA = re.compile(_COMMENT + r"\s*pragma:\s*allowlist(\s+nextline)?\s+secret\b", re.IGNORECASE)
+_GITLEAKS = re.compile(_COMMENT + r"\s*gitleaks:allow\b", re.IGNORECASE)
+_NOSEC = re.compile(_COMMENT + r"\s*nosec\b", re.IGNORECASE)
+
+EVERY = ("*",)  # a directive for every rule
 
 
 class Directive(NamedTuple):
-    line: int
-    rules: Tuple[str, ...]  # rule ids (resolved); empty for a bare ignore
-    unknown: Tuple[str, ...]  # names that are no rule
-    own_line: bool = True  # the comment stands alone on its line: it also covers the line below
+    line: int  # where it is written
+    rules: Tuple[str, ...]  # rule ids (resolved), EVERY, or empty for a bare one
+    unknown: Tuple[str, ...]  # names that are no rule (credlint's own form only)
+    own_line: bool = True  # alone on its line: it also covers the line below (credlint's form)
+    form: str = "credlint: ignore"  # how it is written, for messages
+    target: int = 0  # the only line it applies to (detect-secrets' nextline), 0: the usual lines
 
 
-def directives(lines: Sequence[str], resolve: Callable[[str], Optional[str]]) -> List[Directive]:
+def directives(lines: Sequence[str], resolve: Callable[[str], Tuple[str, ...]]) -> List[Directive]:
+    """`resolve(name)`: the rule ids a name or prefix means (empty: none)."""
     out = []
     for number, text in enumerate(lines, 1):
-        if "credlint:" not in text and "CREDLINT:" not in text.upper():
-            continue
-        m = _DIRECTIVE.search(text)
-        if not m:
-            continue
-        names = [n.strip() for n in (m.group(1) or "").split(",") if n.strip()]
-        ids, unknown = [], []
-        for name in names:
-            rule_id = resolve(name)
-            (ids if rule_id else unknown).append(rule_id or name)
-        own_line = not text[: m.start()].strip() or text[: m.start()].strip() in ("*", "{")
-        out.append(Directive(number, tuple(ids), tuple(unknown), own_line))
+        lowered = text.lower()
+        if "credlint:" in lowered:
+            m = _CREDLINT.search(text)
+            if m:
+                names = [n.strip() for n in (m.group(1) or "").split(",") if n.strip()]
+                ids, unknown = _resolved(names, resolve)
+                own_line = not text[: m.start()].strip() or text[: m.start()].strip() in ("*", "{")
+                out.append(Directive(number, ids, tuple(unknown), own_line,
+                                     f"credlint: ignore[{m.group(1)}]" if m.group(1) else "credlint: ignore"))
+        if "noqa" in lowered:
+            m = _NOQA.search(text)
+            if m:
+                codes = [c.strip() for c in (m.group(1) or "").split(",") if c.strip()]
+                ids, _ = _resolved(codes, resolve)  # E501 and friends belong to other linters
+                if ids or not codes:
+                    out.append(Directive(number, ids, (), False, f"noqa: {', '.join(ids)}" if ids else "noqa"))
+        if "allowlist" in lowered:
+            m = _PRAGMA.search(text)
+            if m:
+                nextline = bool(m.group(1))
+                out.append(Directive(number, EVERY, (), False,
+                                     "pragma: allowlist nextline secret" if nextline else "pragma: allowlist secret",
+                                     number + 1 if nextline else number))
+        if "gitleaks:allow" in lowered and _GITLEAKS.search(text):
+            out.append(Directive(number, EVERY, (), False, "gitleaks:allow", number))
+        if "nosec" in lowered and _NOSEC.search(text):
+            out.append(Directive(number, (), (), False, "nosec"))
     return out
 
 
+def _resolved(names: Sequence[str], resolve: Callable[[str], Tuple[str, ...]]) -> Tuple[Tuple[str, ...], List[str]]:
+    ids: Dict[str, None] = {}
+    unknown = []
+    for name in names:
+        found = resolve(name)
+        if found:
+            ids.update((i, None) for i in found)
+        else:
+            unknown.append(name)
+    return tuple(ids), unknown
+
+
 def apply(findings: Sequence[Finding], found: Sequence[Directive], path: str,
-          report_unused: bool = False) -> Tuple[List[Finding], List[Notice]]:
-    """The findings no directive suppresses, and notices about directives
-    (bare, naming unknown rules, or unused when asked)."""
+          report_unused: bool = False) -> Tuple[List[Finding], List[Suppressed], List[Notice]]:
+    """The findings no directive suppresses, those suppressed (with the
+    directive that did it), and notices about directives (bare, naming
+    unknown rules, or unused when asked)."""
     notices: List[Notice] = []
-    by_line: Dict[int, Directive] = {d.line: d for d in found}
-    used: Set[Tuple[int, str]] = set()
-    kept = []
+    by_line: Dict[int, List[Directive]] = {}
+    for d in found:
+        by_line.setdefault(d.line, []).append(d)
+    used: Set[Tuple[int, str, str]] = set()  # (line, form, rule)
+    bare_hit: Set[Tuple[int, str]] = set()
+    kept: List[Finding] = []
+    suppressed: List[Suppressed] = []
     for finding in findings:
         first, last = finding.span.line, finding.span.end_line
         if finding.region is not None:
             first, last = min(first, finding.region.line), max(last, finding.region.end_line)
-        lines = range(first - 1, last + 1)
         hit = None
-        for line in lines:
-            directive = by_line.get(line)
-            if directive is not None and line == first - 1 and not directive.own_line:
-                continue  # `x = 1  # credlint: ignore[...]` is about x, not the next statement
-            if directive is not None and finding.rule_id in directive.rules:
-                hit = (line, finding.rule_id)
+        for line in range(first - 1, last + 1):
+            for directive in by_line.get(line, ()):
+                if directive.target:
+                    if not first <= directive.target <= last:
+                        continue
+                elif line == first - 1 and not (directive.own_line and directive.form.startswith("credlint")):
+                    continue  # `x = 1  # credlint: ignore[...]` is about x, not the next statement
+                if not directive.rules:
+                    if first <= line <= last:
+                        bare_hit.add((line, directive.form))
+                    continue
+                if directive.rules == EVERY or finding.rule_id in directive.rules:
+                    hit = (line, directive)
+                    break
+            if hit is not None:
                 break
         if hit is None:
             kept.append(finding)
         else:
-            used.add(hit)
+            line, directive = hit
+            used.add((line, directive.form, "*" if directive.rules == EVERY else finding.rule_id))
+            suppressed.append(Suppressed(finding, "inSource", f"`{directive.form}` on line {line}"))
     for d in found:
-        if not d.rules and not d.unknown:
+        if d.form == "credlint: ignore":
             notices.append(Notice(path, "`credlint: ignore` without rules is not honoured: name them, "
                                         "e.g. `credlint: ignore[CL101]`", d.line, kind="suppression"))
         for name in d.unknown:
             notices.append(Notice(path, f"`credlint: ignore[{name}]`: no such rule", d.line, kind="suppression"))
+        if (d.line, d.form) in bare_hit:
+            notices.append(Notice(path, f"a bare `# {d.form}` does not silence credlint: name the rule "
+                                        "(`# noqa: CL101`, `# credlint: ignore[CL101]`) or mark an allowed secret "
+                                        "(`# pragma: allowlist secret`, `# gitleaks:allow`)", d.line,
+                                  kind="suppression"))
         if report_unused:
             for rule_id in d.rules:
-                if (d.line, rule_id) not in used:
-                    notices.append(Notice(path, f"unused `credlint: ignore[{rule_id}]`", d.line,
-                                          kind="unused-ignore"))
-    return kept, notices
+                if (d.line, d.form, rule_id) not in used:
+                    what = d.form if rule_id == "*" else f"{d.form.split('[')[0].split(':')[0]}" \
+                        f"{': ignore[' + rule_id + ']' if d.form.startswith('credlint') else ': ' + rule_id}"
+                    notices.append(Notice(path, f"unused `{what}`", d.line, kind="unused-ignore"))
+    return kept, suppressed, notices

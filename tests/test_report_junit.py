@@ -1,7 +1,6 @@
-"""`--format junit`: JUnit XML as GitLab, Jenkins and Azure read it.
-
-Parsed with xml.etree; one testsuite, a testcase per linted file, a
-<failure> per finding, counts that add up.
+"""`--format junit`: JUnit XML as GitLab, Jenkins and Azure read it, in
+ruff's shape. Parsed with xml.etree: a testsuite per linted file, a testcase
+per finding holding its <failure>, counts that add up.
 """
 from __future__ import annotations
 
@@ -27,43 +26,48 @@ def write_project(root) -> None:
     (root / "also clean.cfg").write_text("[default]\nregion = eu-west-1\n", encoding="utf-8")
 
 
-def suite_of(xml_text: str) -> ET.Element:
+def suites_of(xml_text: str):
+    """{file: testsuite}, after checking that the totals add up."""
     root = ET.fromstring(xml_text.encode("utf-8"))
-    assert root.tag == "testsuites"
-    (suite,) = root.findall("testsuite")
-    assert suite.get("name") == "credlint"
-    for name in ("tests", "failures", "errors"):
-        assert root.get(name) == suite.get(name)
-    return suite
+    assert root.tag == "testsuites" and root.get("name") == "credlint"
+    suites = {suite.get("name"): suite for suite in root.findall("testsuite")}
+    for name in ("tests", "failures", "errors", "skipped"):
+        assert int(root.get(name)) == sum(int(s.get(name)) for s in suites.values())
+    for suite in suites.values():
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+    return root, suites
 
 
-def counts(suite: ET.Element):
-    return tuple(int(suite.get(name)) for name in ("tests", "failures", "errors", "skipped"))
+def counts(element: ET.Element):
+    return tuple(int(element.get(name)) for name in ("tests", "failures", "errors", "skipped"))
 
 
-def test_cli_junit_has_a_testcase_per_file_and_a_failure_per_finding(tmp_path):
+def test_cli_junit_has_a_suite_per_file_and_a_testcase_per_finding(tmp_path):
     write_project(tmp_path)
     proc = run_cli("--no-cache", "--format", "junit", ".", cwd=str(tmp_path))
     assert proc.returncode == 1, proc.stderr
     for key in ALL_KEYS:
         assert key.encode() not in proc.stdout + proc.stderr
-    suite = suite_of(proc.stdout.decode())
+    root, suites = suites_of(proc.stdout.decode())
     findings = json.loads(run_cli("--no-cache", "--format", "json", ".", cwd=str(tmp_path)).stdout)
 
-    cases = {case.get("name"): case for case in suite.findall("testcase")}
-    assert set(cases) == {"app.py", "settings.py", "clean.py", "also clean.cfg"}
-    assert all(case.get("classname") == name for name, case in cases.items())
-    assert cases["clean.py"].find("failure") is None and len(cases["also clean.cfg"]) == 0
-    failures = [(name, f) for name, case in cases.items() for f in case.findall("failure")]
-    assert sorted((name, f.get("type"), int(f.text.split(":")[1])) for name, f in failures) == sorted(
-        (f["path"].replace("./", "", 1), f["rule"], f["line"]) for f in findings)
-    for name, failure in failures:
-        finding = next(f for f in findings if f["rule"] == failure.get("type") and f["path"].endswith(name)
-                       and failure.text.startswith(f"{name}:{f['line']}:{f['column']}: "))
+    assert set(suites) == {"app.py", "settings.py", "clean.py", "also clean.cfg"}
+    for clean in ("clean.py", "also clean.cfg"):
+        (case,) = suites[clean].findall("testcase")
+        assert case.get("name") == "no credentials" and len(case) == 0
+    cases = [(name, case) for name, suite in suites.items() for case in suite.findall("testcase")
+             if case.find("failure") is not None]
+    assert sorted((name, c.get("name"), int(c.get("line")), int(c.get("column"))) for name, c in cases) == sorted(
+        (f["path"].replace("./", "", 1), f["rule"], f["line"], f["column"]) for f in findings)
+    for name, case in cases:
+        assert case.get("classname") == name
+        failure = case.find("failure")
+        finding = next(f for f in findings if f["rule"] == case.get("name") and f["line"] == int(case.get("line"))
+                       and f["path"].endswith(name))
+        assert failure.get("type") == finding["rule"]
         assert failure.get("message") == f"{finding['rule']} [{finding['name']}] {finding['message']}"
-    assert counts(suite) == (4, 2, 0, 0)
-    properties = {p.get("name"): p.get("value") for p in suite.find("properties")}
-    assert properties["findings"] == str(len(findings))
+        assert failure.text == f"{name}:{finding['line']}:{finding['column']}: {failure.get('message')}"
+    assert counts(root) == (len(findings) + 2, len(findings), 0, 0)
 
 
 def test_cli_junit_clean_run_and_output_file(tmp_path):
@@ -72,18 +76,19 @@ def test_cli_junit_clean_run_and_output_file(tmp_path):
     proc = run_cli("--no-cache", "--format", "junit", "--output", "report.xml", ".", cwd=str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert b"<?xml" not in proc.stdout and b"No problems found" in proc.stdout
-    suite = suite_of((tmp_path / "report.xml").read_text(encoding="utf-8"))
-    assert counts(suite) == (1, 0, 0, 0)
+    root, _ = suites_of((tmp_path / "report.xml").read_text(encoding="utf-8"))
+    assert counts(root) == (1, 0, 0, 0)
 
 
 def test_cli_junit_missing_path_is_an_error(tmp_path):
     (tmp_path / ".git").mkdir()
     proc = run_cli("--no-cache", "--format", "junit", "missing.py", cwd=str(tmp_path))
     assert proc.returncode == 2
-    suite = suite_of(proc.stdout.decode())
+    root, suites = suites_of(proc.stdout.decode())
+    (suite,) = suites.values()
     (case,) = suite.findall("testcase")
     assert case.find("error").get("message") == "no such file or directory"
-    assert counts(suite) == (1, 0, 1, 0)
+    assert counts(root) == (1, 0, 1, 0)
 
 
 def render(results, root) -> str:
@@ -106,18 +111,21 @@ def test_escaping_counts_and_notices(tmp_path):
                    skipped=True),
         FileResult(path("ok.py"), notices=(Notice(path("ok.py"), "could not parse", line=1),)),
     ]
-    suite = suite_of(render(results, tmp_path))  # parses: escaping and invalid characters handled
-    cases = {c.get("name"): c for c in suite.findall("testcase")}
-    odd_case = cases["odd <&> \ufffdname.py"]
-    first, second = odd_case.findall("failure")
+    root, suites = suites_of(render(results, tmp_path))  # parses: escaping and invalid characters handled
+    odd_cases = suites["odd <&> \ufffdname.py"].findall("testcase")
+    assert [(c.get("name"), c.get("line"), c.get("column")) for c in odd_cases] == [("CL201", "2", "3"),
+                                                                                    ("CL102", "9", "1")]
+    first = odd_cases[0].find("failure")
     assert first.get("type") == "CL201"
     assert first.get("message") == 'CL201 [aws-access-key-id] a <b> & "c", 100%: d\nsecond line\ufffd'
     assert first.text.startswith("odd <&> \ufffdname.py:2:3: CL201 [aws-access-key-id] a <b>")
-    assert second.get("type") == "CL102"
-    error = cases["both.py"].find("error")
+    error_case, finding_case = suites["both.py"].findall("testcase")
+    error = error_case.find("error")
     assert error.get("message") == "fix refused" and error.text == "both.py:3: fix refused"
-    assert cases["img.png"].find("skipped").get("message") == "skipped: binary file"
-    assert len(cases["ok.py"]) == 0  # a warning notice does not fail a file
-    # tests = files; errors = files with an error; failures = other files with findings
-    assert counts(suite) == (4, 1, 1, 1)
-    assert {p.get("name"): p.get("value") for p in suite.find("properties")}["findings"] == "3"
+    assert finding_case.find("failure").get("type") == "CL201"
+    (skipped,) = suites["img.png"].findall("testcase")
+    assert skipped.find("skipped").get("message") == "skipped: binary file"
+    (ok,) = suites["ok.py"].findall("testcase")
+    assert len(ok) == 0  # a warning notice does not fail a file
+    assert counts(suites["both.py"]) == (2, 1, 1, 0)
+    assert counts(root) == (6, 3, 1, 1) and root.get("version") == "0.1.0"

@@ -134,3 +134,80 @@ def test_allowlist_of_values_and_fingerprints(tmp_path):
     (tmp_path / ".credlint.toml").write_text(f'allowlist = ["{KEY_ID}", "{fingerprint_b}"]\n')
     _, found = _findings(tmp_path, "keys.py")
     assert [f["line"] for f in found] == [3]
+
+
+# -- the habits users bring from other tools ------------------------------------------
+
+
+def _lint(tmp_path, name: str, text: str, **overrides):
+    from conftest import workspace_at
+    from credlint.api import lint_bytes
+
+    return lint_bytes(str(tmp_path / name), text.encode(), workspace_at(tmp_path, **overrides))
+
+
+def test_suppression_forms_of_ruff_detect_secrets_and_gitleaks(tmp_path):
+    text = ("import boto3\n"
+            f"a = {CALL}  # noqa: CL101\n"           # ruff style, an id
+            f"b = {CALL}  # noqa: E501, CL1\n"       # a prefix, beside another linter's code
+            f"c = {CALL}  # NOQA:cl101\n"            # any case
+            f"d = {CALL}  # pragma: allowlist secret\n"  # detect-secrets: every rule on the line
+            "# pragma: allowlist nextline secret\n"
+            f"e = {CALL}\n"
+            f"f = {CALL}  # gitleaks:allow\n"
+            f"g = {CALL}  # credlint: ignore[Hardcoded-Credentials-In-SDK-Call]\n"
+            f"h = {CALL}  # noqa: E501\n"            # another linter's code only: still reported
+            "# noqa: CL101\n"                         # noqa covers its own line, not the next
+            f"i = {CALL}\n")
+    result = _lint(tmp_path, "app.py", text)
+    assert [(f.rule_id, f.span.line) for f in result.findings] == [("CL101", 10), ("CL101", 12)]
+    assert sorted(s.finding.span.line for s in result.suppressed) == [2, 3, 4, 5, 7, 8, 9]
+    assert {s.kind for s in result.suppressed} == {"inSource"}
+    assert not [n for n in result.notices if n.kind == "suppression"]
+
+
+def test_a_bare_noqa_or_nosec_on_a_finding_says_which_forms_count(tmp_path):
+    text = f"import boto3\na = {CALL}  # noqa\nb = {CALL}  # nosec\nx = 1  # noqa\n"
+    result = _lint(tmp_path, "app.py", text)
+    assert [f.span.line for f in result.findings] == [2, 3]  # not silenced
+    notes = [(n.line, n.message) for n in result.notices if n.kind == "suppression"]
+    assert [line for line, _ in notes] == [2, 3]  # not line 4: no finding there, nothing to say
+    assert all("noqa: CL101" in message and "pragma: allowlist secret" in message for _, message in notes)
+
+
+def test_every_form_counts_for_unused_ignores(tmp_path):
+    text = ("x = 1  # noqa: CL101\ny = 2  # pragma: allowlist secret\nz = 3  # gitleaks:allow\n"
+            "w = 4  # noqa: E501\n")
+    result = _lint(tmp_path, "app.py", text, report_unused_ignores=True)
+    unused = sorted((n.line, n.message) for n in result.notices if n.kind == "unused-ignore")
+    assert unused == [(1, "unused `noqa: CL101`"), (2, "unused `pragma: allowlist secret`"),
+                      (3, "unused `gitleaks:allow`")]
+
+
+def test_sarif_shows_suppressed_and_baselined_findings_as_dismissed(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app.py").write_text(f"import boto3\na = {CALL}  # noqa: CL101\n")
+    (tmp_path / "old.py").write_text(f'import boto3\nb = boto3.client("s3", aws_access_key_id="{KEY_ID_2}", '
+                                     f'aws_secret_access_key="{SECRET_2}")\n')
+    assert run_cli("--write-baseline", "base.json", "old.py", cwd=str(tmp_path)).returncode == 0
+    proc = run_cli("--no-cache", "--format", "sarif", "--baseline", "base.json", ".", cwd=str(tmp_path))
+    assert proc.returncode == 0, proc.stderr  # nothing active: both are dismissed
+    results = json.loads(proc.stdout)["runs"][0]["results"]
+    kinds = sorted((r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                    r["suppressions"][0]["kind"]) for r in results)
+    assert kinds == [("app.py", "inSource"), ("old.py", "external")]
+    assert "noqa: CL101" in next(r for r in results if r["suppressions"][0]["kind"] == "inSource")[
+        "suppressions"][0]["justification"]
+    for key in (KEY_ID, SECRET, KEY_ID_2, SECRET_2):
+        assert key not in proc.stdout.decode()
+
+
+def test_statistics_counts_findings_per_rule(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app.py").write_text(f"import boto3\na = {CALL}\nb = {CALL}\nKEY = '{KEY_ID_2}'\n")
+    proc = run_cli("--no-cache", "--statistics", ".", cwd=str(tmp_path))
+    assert proc.returncode == 1
+    assert proc.stdout.decode().splitlines() == ["2\tCL101\t[*] hardcoded-credentials-in-sdk-call",
+                                                 "1\tCL201\taws-access-key-id"]
+    data = json.loads(run_cli("--no-cache", "--statistics", "--format", "json", ".", cwd=str(tmp_path)).stdout)
+    assert data[0] == {"rule": "CL101", "name": "hardcoded-credentials-in-sdk-call", "count": 2, "fixable": 2}

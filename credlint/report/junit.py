@@ -1,13 +1,14 @@
-"""`--format junit`: JUnit XML for CI test report views (GitLab, Jenkins, Azure).
+"""`--format junit`: JUnit XML for CI test report views (GitLab, Jenkins,
+Azure), in ruff's shape: a testsuite per linted file and a testcase per
+finding, so a CI view lists each finding as a failed test.
 
-One testsuite, "credlint", with a testcase per linted file (classname and
-name are the file's path relative to the project root). Each finding is a <failure> of its file's testcase
-(type = rule id); a file without findings is a passing testcase; a notice
-with level "error" is an <error>; a file credlint skipped (binary, too large)
-is <skipped>. Counts follow JUnit's convention, per testcase: `tests` files,
-`errors` files with an error, `failures` the other files with findings, so
-passed = tests - failures - errors - skipped. The number of findings is in
-the suite's properties.
+- a finding: a testcase named by its rule id (classname the file, with
+  `line` and `column`), holding a <failure> (type = rule id);
+- a file without findings: one passing testcase, "no credentials";
+- a notice with level "error" (the file could not be checked): a testcase
+  "credlint" holding an <error>;
+- a file credlint skipped (binary, too large): a testcase with <skipped>.
+Counts are per testcase, in each suite and summed on <testsuites>.
 """
 from __future__ import annotations
 
@@ -29,39 +30,40 @@ def _clean(text: str) -> str:
 
 def render(results: List[FileResult], ctx) -> str:
     suites = ET.Element("testsuites", name="credlint")
-    suite = ET.SubElement(suites, "testsuite", name="credlint")
     root = os.path.abspath(ctx.root or ".")
-    tests = failures = errors = skipped = findings = 0
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for result, display in sorted(((r, relative_path(r.path, root)) for r in results), key=lambda pair: pair[1]):
         path = _clean(display)
-        case = ET.SubElement(suite, "testcase", classname=path, name=path, file=path)
-        tests += 1
-        result_errors = [n for n in result.notices if n.level == "error"]
-        for notice in result_errors:
+        suite = ET.SubElement(suites, "testsuite", name=path, file=path)
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        for notice in (n for n in result.notices if n.level == "error"):
+            case = ET.SubElement(suite, "testcase", name="credlint", classname=path, file=path)
             where = f"{display}:{notice.line}" if notice.line else display
             error = ET.SubElement(case, "error", type="credlint.notice", message=_clean(notice.message))
             error.text = _clean(f"{where}: {notice.message}")
+            counts["tests"] += 1
+            counts["errors"] += 1
         for finding in sorted(result.findings, key=lambda f: f.sort_key):
+            case = ET.SubElement(suite, "testcase", name=finding.rule_id, classname=path, file=path,
+                                 line=str(finding.span.line), column=str(finding.span.column))
             failure = ET.SubElement(case, "failure", type=finding.rule_id, message=_clean(_headline(finding)))
             failure.text = _clean(f"{display}:{finding.span.line}:{finding.span.column}: {_headline(finding)}")
-            findings += 1
-        if result.skipped and not result.findings and not result_errors:
-            reason = "; ".join(n.message for n in result.notices) or "not analyzed"
-            ET.SubElement(case, "skipped", message=_clean(reason))
-            skipped += 1
-        if result_errors:
-            errors += 1
-        elif result.findings:
-            failures += 1
-    for name, value in (("tests", tests), ("failures", failures), ("errors", errors)):
+            counts["tests"] += 1
+            counts["failures"] += 1
+        if not counts["tests"]:
+            case = ET.SubElement(suite, "testcase", name="no credentials", classname=path, file=path)
+            if result.skipped:
+                reason = "; ".join(n.message for n in result.notices) or "not analyzed"
+                ET.SubElement(case, "skipped", message=_clean(reason))
+                counts["skipped"] += 1
+            counts["tests"] += 1
+        for name, value in counts.items():
+            suite.set(name, str(value))
+            totals[name] += value
+    for name, value in totals.items():
         suites.set(name, str(value))
-        suite.set(name, str(value))
-    suite.set("skipped", str(skipped))
-    properties = ET.Element("properties")
-    ET.SubElement(properties, "property", name="findings", value=str(findings))
     if ctx.tool_version:
-        ET.SubElement(properties, "property", name="credlint.version", value=ctx.tool_version)
-    suite.insert(0, properties)
+        suites.set("version", ctx.tool_version)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 

@@ -22,7 +22,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import quote
 
-from ..model import FileResult, Finding, Fix, Notice, Rule, Span
+from ..model import FileResult, Finding, Fix, Notice, Rule, Span, Suppressed
 from ..redaction import mask
 from .github import relative_path
 
@@ -37,6 +37,10 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 # high (7.0-8.9), medium (4.0-6.9) or low. GitHub documents it, and CodeQL writes
 # it, as a string holding the number.
 SECURITY_SEVERITY = {"error": "8.0", "warning": "5.0", "info": "2.0"}
+# How often a rule's findings are right (GitHub shows it; CodeQL's scale). An
+# error is a key with its full shape past the placeholder policy; a warning is
+# a credential passed explicitly, true by construction but sometimes intended.
+PRECISION = {"error": "very-high", "warning": "high", "info": "medium"}
 
 
 def render(results: List[FileResult], ctx) -> str:
@@ -47,6 +51,7 @@ def build_log(results: List[FileResult], ctx) -> Dict[str, Any]:
     root = os.path.abspath(ctx.root or ".")
     rules, index = _rule_descriptors(results, ctx.rules)
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
+    suppressed = sorted((s for r in results for s in r.suppressed), key=lambda s: s.finding.sort_key)
     notices = [n for r in results for n in r.notices]
     driver: Dict[str, Any] = {
         "name": "credlint",
@@ -64,7 +69,8 @@ def build_log(results: List[FileResult], ctx) -> Dict[str, Any]:
         }],
         "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(root)}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.rule_id], root) for f in findings],
+        "results": [_result(f, index[f.rule_id], root) for f in findings]
+        + [_suppressed(s, index[s.finding.rule_id], root) for s in suppressed],
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
@@ -78,7 +84,8 @@ def _rule_descriptors(results: List[FileResult], known: Dict[str, Rule]) -> Tupl
     that passed no rules) still gets a minimal descriptor, so every index is valid."""
     descriptors: List[Dict[str, Any]] = [_rule(known[rule_id]) for rule_id in sorted(known)]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    for finding in sorted((f for r in results for f in r.findings), key=lambda f: f.rule_id):
+    every = [f for r in results for f in r.findings] + [s.finding for r in results for s in r.suppressed]
+    for finding in sorted(every, key=lambda f: f.rule_id):
         if finding.rule_id not in index:
             index[finding.rule_id] = len(descriptors)
             descriptors.append({
@@ -106,6 +113,7 @@ def _rule(rule: Rule) -> Dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS.get(rule.severity, "warning")},
         "properties": {
             "tags": tags,
+            "precision": PRECISION.get(rule.severity, "medium"),
             "security-severity": SECURITY_SEVERITY.get(rule.severity, "5.0"),
         },
     }
@@ -163,6 +171,14 @@ def _result(finding: Finding, rule_index: int, root: str) -> Dict[str, Any]:
     fix = _fix(finding.fix, finding.path, root)
     if fix is not None:
         result["fixes"] = [fix]
+    return result
+
+
+def _suppressed(item: Suppressed, rule_index: int, root: str) -> Dict[str, Any]:
+    """A finding silenced by a comment (`inSource`) or the baseline
+    (`external`): code scanning shows it as dismissed instead of losing it."""
+    result = _result(item.finding, rule_index, root)
+    result["suppressions"] = [{"kind": item.kind, "status": "accepted", "justification": item.justification}]
     return result
 
 

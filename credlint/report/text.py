@@ -104,3 +104,21 @@ def summary(results: List[FileResult], ctx, paint=None) -> str:
         lines.append(paint(f"{failed} path{'s' if failed != 1 else ''} could not be checked (see the errors).",
                            "error"))
     return "\n".join(lines)
+
+
+def statistics(results: List[FileResult], ctx) -> str:
+    """`--statistics`: one line per rule with findings, most frequent first,
+    as ruff prints it: count, rule id, `[*]` when some are fixable, name."""
+    import json
+
+    rows: dict = {}
+    for f in (f for r in results for f in r.findings):
+        row = rows.setdefault(f.rule_id, {"rule": f.rule_id, "name": f.rule_name, "count": 0, "fixable": 0})
+        row["count"] += 1
+        row["fixable"] += bool(f.fix or f.fix_plan)
+    ordered = sorted(rows.values(), key=lambda r: (-r["count"], r["rule"]))
+    if getattr(ctx, "format", "text") == "json":
+        return json.dumps(ordered, indent=2) + "\n"
+    width = max((len(str(r["count"])) for r in ordered), default=1)
+    return "".join(f"{r['count']:>{width}}\t{r['rule']}\t{'[*] ' if r['fixable'] else ''}{r['name']}\n"
+                   for r in ordered)
