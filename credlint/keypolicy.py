@@ -1,12 +1,14 @@
 """Is this literal a real AWS key, or only a placeholder?
 
 One policy for every file type, compiled from `rules/shared/aws-keys.yaml`.
-detect-secrets supplies the entropy measure and the sequence/template filters;
-it is imported only when a candidate value needs judging, because importing it
-costs more than linting a clean file.
+The entropy measure and the sequence/template filters are detect-secrets'
+(credlint's thresholds were set with them), reimplemented here so that a run
+never imports detect-secrets, which stays a dependency for interop only.
 """
 from __future__ import annotations
 
+import math
+import string
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, List, Optional, Pattern, Tuple
 
@@ -126,16 +128,47 @@ class KeyPolicy:
         return out
 
 
-def _entropy(value: str) -> float:
-    from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
+# Base64's alphabet, url-safe and padding included: the characters whose
+# frequencies the entropy counts (detect-secrets' Base64HighEntropyString).
+_ENTROPY_CHARSET = string.ascii_letters + string.digits + "+/" + "\\-_" + "="
+_SEQUENCES = (
+    string.ascii_uppercase + string.ascii_uppercase + string.digits + "+/",  # base64, letters first
+    string.digits + string.ascii_uppercase + string.ascii_uppercase + "+/",  # base64, digits first
+    (string.digits + string.ascii_uppercase) * 2,
+    string.digits * 2,
+    string.hexdigits.upper() + string.hexdigits.upper(),
+    string.ascii_uppercase + "=/",
+)
 
-    return Base64HighEntropyString().calculate_shannon_entropy(value)
+
+def _entropy(value: str) -> float:
+    """Shannon entropy over the base64 alphabet, as detect-secrets computes it
+    (credlint's thresholds were set with it). Owned here, with detect-secrets'
+    sequence and template filters below, because importing detect-secrets
+    pulls in requests and urllib3: a quarter of a second on every pre-commit
+    run that meets a key-shaped string. tests/test_keypolicy.py checks all
+    three against detect-secrets itself."""
+    if not value:
+        return 0.0
+    length = len(value)
+    entropy = 0.0
+    for char in set(value):
+        if char in _ENTROPY_CHARSET:
+            p = value.count(char) / length
+            entropy -= p * math.log2(p)
+    return entropy
 
 
 def _sequential_or_templated(value: str) -> bool:
-    from detect_secrets.filters.heuristic import is_sequential_string, is_templated_secret
-
-    return is_sequential_string(value) or is_templated_secret(value)
+    """detect-secrets' is_sequential_string and is_templated_secret."""
+    upper = value.upper()
+    if any(upper in sequence for sequence in _SEQUENCES):
+        return True
+    try:
+        return (value[0] == "{" and value[-1] == "}") or (value[0] == "<" and value[-1] == ">") or \
+            (value[0] == "$" and value[1] == "{" and value[-1] == "}")
+    except IndexError:  # too short to be anything
+        return True
 
 
 def compile_policy(doc: Located, trusted: bool = False) -> KeyPolicy:

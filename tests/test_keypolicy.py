@@ -161,3 +161,42 @@ def test_a_bad_policy_file_is_an_error_at_its_line(text, line, message):
         compile_text(text)
     assert info.value.file == "team-keys.yaml" and info.value.line == line
     assert message in info.value.message
+
+
+# -- the detect-secrets heuristics credlint owns (no detect-secrets import on a run) ------------
+
+def test_the_heuristics_agree_with_detect_secrets_on_generated_values():
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import given, strategies as st
+    from detect_secrets.filters.heuristic import is_sequential_string, is_templated_secret
+    from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
+
+    from credlint import keypolicy
+
+    detector = Base64HighEntropyString()
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_{}<>$ .\\"
+    values = st.one_of(st.text(alphabet, max_size=60), st.text(max_size=20),
+                       st.sampled_from(["", "a", "$", "${X}", "{key}", "<YOUR_KEY>", "ABCDEFGHIJKLMNOP", "0123456789",
+                                        "abcdef0123", "q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"]))
+
+    @hypothesis.settings(max_examples=300, deadline=None, database=None)
+    @given(value=values)
+    def agree(value):
+        assert keypolicy._entropy(value) == pytest.approx(detector.calculate_shannon_entropy(value) if value else 0.0)
+        assert keypolicy._sequential_or_templated(value) == (is_sequential_string(value) or is_templated_secret(value))
+
+    agree()
+
+
+def test_a_run_on_a_key_shaped_string_does_not_import_detect_secrets(tmp_path):
+    """Importing detect-secrets pulls in requests and urllib3 (~0.3 s): a
+    pre-commit run must not pay for it."""
+    import subprocess
+    import sys
+
+    (tmp_path / "app.py").write_text(f'import boto3\nSECRET_KEY = "{SECRET}"\nKEY = "{KEY_ID}"\n')
+    code = ("import sys; from credlint.cli import main; code = main(['--isolated', '--no-cache', '-q', 'app.py']); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('detect_secrets', 'requests', 'urllib3')))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), capture_output=True, text=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
+    assert "CL202" in proc.stdout and "CL201" in proc.stdout
