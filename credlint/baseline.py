@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Dict, List, Sequence
+from typing import Dict, FrozenSet, List, Optional, Sequence
 
 from .model import FileResult, Suppressed
 
@@ -83,3 +83,24 @@ def filter_new(results: Sequence[FileResult], known: Counter, name: str = "the b
         out.append(result._replace(findings=tuple(kept), suppressed=result.suppressed + tuple(silenced))
                    if silenced else result)
     return out
+
+
+def detect_secrets_hashes(path: str) -> Optional[FrozenSet[str]]:
+    """The hashed secrets of a detect-secrets baseline (`.secrets.baseline`),
+    or None when the file is not one. detect-secrets stores each secret as the
+    SHA-1 of its text; credlint treats those secrets as allowed, like values
+    in the allowlist."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or "plugins_used" not in data or not isinstance(data.get("results"), dict):
+        return None
+    hashes = set()
+    for items in data["results"].values():
+        for item in items if isinstance(items, list) else ():
+            value = item.get("hashed_secret") if isinstance(item, dict) else None
+            if isinstance(value, str) and len(value) == 40:
+                hashes.add(value.lower())
+    return frozenset(hashes)

@@ -232,6 +232,7 @@ def overrides_from_args(args: argparse.Namespace):
         cache=False if args.no_cache else None,
         cache_dir=args.cache_dir,
         report_unused_ignores=True if args.report_unused_ignores else None,
+        extend_allowlist=tuple(sorted(_detect_secrets_baseline(args) or ())),
     )
 
 
@@ -265,7 +266,7 @@ def run_check(args: argparse.Namespace) -> int:
         write=args.fix and not args.diff and not stdin,
         diff=args.diff,
         edits=args.format in MACHINE_FORMATS,
-        baseline=None if args.write_baseline else args.baseline,
+        baseline=None if args.write_baseline or _detect_secrets_baseline(args) is not None else args.baseline,
         jobs=args.jobs,
     )
     workspace = Workspace(overrides_from_args(args), config_file=args.config, isolated=args.isolated)
@@ -319,6 +320,17 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 MACHINE_FORMATS = ("json", "sarif")
+
+
+def _detect_secrets_baseline(args: argparse.Namespace):
+    """`--baseline .secrets.baseline`: detect-secrets' baseline holds SHA-1s
+    of secrets, which credlint then allows (like the allowlist) instead of
+    matching its own fingerprints. None for a credlint baseline."""
+    if not getattr(args, "baseline", None) or getattr(args, "write_baseline", None):
+        return None
+    from .baseline import detect_secrets_hashes
+
+    return detect_secrets_hashes(args.baseline)
 
 
 def _read_path_list(name: str) -> List[str]:

@@ -56,6 +56,7 @@ class Overrides(NamedTuple):
     cache_dir: Optional[str] = None
     fail_on: Optional[str] = None
     report_unused_ignores: Optional[bool] = None
+    extend_allowlist: Tuple[str, ...] = ()  # values, fingerprints or SHA-1 hashes (a detect-secrets baseline)
 
 
 def build_settings(config: Config, overrides: Overrides, root: str) -> Settings:
@@ -90,6 +91,7 @@ def build_settings(config: Config, overrides: Overrides, root: str) -> Settings:
     if o.exclude is not None:
         values["exclude"] = o.exclude
     values["extend_exclude"] += o.extend_exclude
+    values["allowlist"] += o.extend_allowlist
     for name in ("force_exclude", "respect_gitignore", "max_file_size", "cache", "cache_dir", "fail_on",
                  "report_unused_ignores"):
         value = getattr(o, name)
