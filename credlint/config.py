@@ -38,27 +38,84 @@ def _mapping_of(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
     return lambda value: isinstance(value, dict) and all(isinstance(k, str) and check(v) for k, v in value.items())
 
 
-# key -> (check, what a valid value looks like)
-KEYS: Dict[str, Tuple[Callable[[Any], bool], str]] = {
-    "select": (_strings, "a list of rule ids, names or prefixes"),
-    "extend-select": (_strings, "a list of rule ids, names or prefixes"),
-    "ignore": (_strings, "a list of rule ids, names or prefixes"),
-    "exclude": (_strings, "a list of gitignore-style patterns"),
-    "extend-exclude": (_strings, "a list of gitignore-style patterns"),
-    "per-file-ignores": (_mapping_of(_strings), "a table of pattern = [rules]"),
-    "test-code": (_strings, "a list of gitignore-style patterns of test files"),
-    "extend-test-code": (_strings, "a list of gitignore-style patterns of test files"),
-    "severity": (_mapping_of(lambda v: v in SEVERITIES), "a table of rule = \"error\" | \"warning\" | \"info\""),
-    "extra-rules": (_strings, "a list of directories holding rule YAML files"),
-    "allowlist": (_strings, "a list of placeholder values or finding fingerprints"),
-    "extend-safe-fixes": (_strings, "a list of rules whose unsafe fixes to treat as safe"),
-    "extend-unsafe-fixes": (_strings, "a list of rules whose safe fixes to treat as unsafe"),
-    "respect-gitignore": (lambda v: isinstance(v, bool), "true or false"),
-    "force-exclude": (lambda v: isinstance(v, bool), "true or false"),
-    "max-file-size": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
-                      "a positive number of MB"),
-    "cache-dir": (lambda v: isinstance(v, str) and bool(v), "a directory path"),
-    "fail-on": (lambda v: v in SEVERITIES, "\"info\", \"warning\" or \"error\""),
+class Option(NamedTuple):
+    """One configuration key: how it is checked, and how the reference
+    (docs/configuration.md, generated from this table) describes it."""
+
+    check: Callable[[Any], bool]
+    expected: str  # what a valid value looks like (also the error message)
+    default: str  # as TOML, or a sentence
+    example: str  # a TOML value
+    doc: str
+
+
+def _bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+_PATTERNS = "gitignore-style patterns, relative to the config file's directory"
+KEYS: Dict[str, Option] = {
+    "extend": Option(lambda v: isinstance(v, str) and bool(v), "a path to another config file", "none",
+                     '"../.credlint.toml"',
+                     "Read this other config file first, then apply this one over it (a monorepo's packages "
+                     "extend the root's settings). Paths inside each file (`extra-rules`, `cache-dir`) stay "
+                     "relative to the file that sets them; patterns (`exclude`, `per-file-ignores`, "
+                     "`test-code`) apply relative to the extending file's directory. Chains are followed; a "
+                     "cycle is an error."),
+    "select": Option(_strings, "a list of rule ids, names or prefixes", "every rule", '["CL1", "CL201"]',
+                     "The rules to run: ids, names, id prefixes or `ALL`."),
+    "extend-select": Option(_strings, "a list of rule ids, names or prefixes", "[]", '["CL403"]',
+                            "Rules to add to `select` (or to the default of every rule)."),
+    "ignore": Option(_strings, "a list of rule ids, names or prefixes", "[]", '["CL102"]',
+                     "Rules not to run, whatever `select` says."),
+    "exclude": Option(_strings, "a list of gitignore-style patterns", "version-control, virtualenv, cache and "
+                      "build directories (`.git/`, `.venv/`, `node_modules/`, `dist/`...)", '["generated/"]',
+                      "Paths never linted, as " + _PATTERNS + ". Replaces the default; prefer "
+                      "`extend-exclude`."),
+    "extend-exclude": Option(_strings, "a list of gitignore-style patterns", "[]", '["tests/fixtures/"]',
+                             "Paths never linted, added to `exclude`."),
+    "per-file-ignores": Option(_mapping_of(_strings), "a table of pattern = [rules]", "{}",
+                               '{ "scripts/**" = ["CL102"] }',
+                               "Rules not run on the files a pattern matches (" + _PATTERNS + ")."),
+    "test-code": Option(_strings, "a list of gitignore-style patterns of test files",
+                        '`["test/", "tests/", "testing/", "__tests__/", "spec/", "test_*.py", "*_test.py", '
+                        '"tests.py", "conftest.py", "*.test.*", "*.spec.*", "*_spec.rb", "*_test.go"]`',
+                        '["qa/"]',
+                        "Test files, where placeholder credentials are stubs and CL102/CL402 do not report them "
+                        "(a module importing a test framework or AWS test double is test code too). `[]` turns "
+                        "path matching off."),
+    "extend-test-code": Option(_strings, "a list of gitignore-style patterns of test files", "[]",
+                               '["integration/"]', "Test files, added to `test-code`."),
+    "severity": Option(_mapping_of(lambda v: v in SEVERITIES),
+                       "a table of rule = \"error\" | \"warning\" | \"info\"", "each rule's own",
+                       '{ CL102 = "error" }', "A rule's severity in this project."),
+    "extra-rules": Option(_strings, "a list of directories holding rule YAML files", "[]",
+                          '["tools/credlint-rules"]',
+                          "Directories of your own rule files (see docs/writing-rules.md). Their regexes run "
+                          "on RE2, in linear time."),
+    "allowlist": Option(_strings, "a list of placeholder values or finding fingerprints", "[]",
+                        '["AKIAFAKEFAKEFAKEFAKE", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"]',
+                        "Values that are not secrets here (placeholders credlint cannot tell), their SHA-1 (40 "
+                        "hex characters, as a detect-secrets baseline lists secrets), or fingerprints of "
+                        "findings to drop (32 hex characters, from JSON or SARIF output)."),
+    "extend-safe-fixes": Option(_strings, "a list of rules whose unsafe fixes to treat as safe", "[]",
+                                '["CL101"]', "Apply these rules' unsafe fixes with a plain `--fix`."),
+    "extend-unsafe-fixes": Option(_strings, "a list of rules whose safe fixes to treat as unsafe", "[]",
+                                  '["CL102"]', "Require `--unsafe-fixes` for these rules' safe fixes."),
+    "respect-gitignore": Option(_bool, "true or false", "true", "false",
+                                "Skip what `.gitignore` files (and `.git/info/exclude`) ignore."),
+    "force-exclude": Option(_bool, "true or false", "false", "true",
+                            "Apply `exclude` to files named on the command line too (pre-commit passes every "
+                            "staged file by name)."),
+    "max-file-size": Option(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+                            "a positive number of MB", "5", "16",
+                            "Larger files are skipped with a notice."),
+    "cache-dir": Option(lambda v: isinstance(v, str) and bool(v), "a directory path",
+                        "the user cache directory (`~/.cache/credlint`), one subdirectory per project",
+                        '".credlint_cache"',
+                        "Where the results cache lives. Inside the repository, it ignores itself in git."),
+    "fail-on": Option(lambda v: v in SEVERITIES, "\"info\", \"warning\" or \"error\"", '"info"', '"warning"',
+                      "The lowest severity that makes the exit code 1."),
 }
 
 
@@ -139,7 +196,7 @@ def _toml():
     return tomllib
 
 
-def load_config(path: Optional[str], fallback_dir: str = ".") -> Config:
+def load_config(path: Optional[str], fallback_dir: str = ".", _seen: Tuple[str, ...] = ()) -> Config:
     if path is None:
         return Config(None, os.path.abspath(fallback_dir), {})
     tomllib = _toml()
@@ -169,10 +226,36 @@ def load_config(path: Optional[str], fallback_dir: str = ".") -> Config:
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(KEYS)}"
             raise ConfigError(f"{where}: {prefix}unknown key {_show_key(key)}{hint}")
-        check, expected = KEYS[key]
+        check, expected = KEYS[key].check, KEYS[key].expected
         if not check(value):
             raise ConfigError(f"{where}: {prefix}{key}: expected {expected}, got {_show(value)}")
-    return Config(path, os.path.dirname(os.path.abspath(path)), dict(table))
+    config = Config(path, os.path.dirname(os.path.abspath(path)), dict(table))
+    if "extend" in table:
+        config = _extended(config, text, prefix_path, _seen or ())
+    return config
+
+
+def _extended(config: Config, text: str, prefix_path: Tuple[str, ...], seen: Tuple[str, ...]) -> Config:
+    """This config over the one it extends: the other file's values, this
+    file's on top. Path values of the other file stay relative to it."""
+    line = _line_of(text, prefix_path + ("extend",))
+    where = f"{config.path}:{line}" if line else config.path
+    target = os.path.normpath(config.directory_relative(config.values["extend"]))
+    chain = seen + (os.path.abspath(config.path),)
+    if os.path.abspath(target) in chain:
+        raise ConfigError(f"{where}: extend: {target} extends this file again (a cycle)")
+    if not os.path.isfile(target):
+        raise ConfigError(f"{where}: extend: {target} does not exist")
+    base = load_config(target, _seen=chain)
+    values = dict(base.values)
+    values.pop("extend", None)
+    for key in ("extra-rules", "cache-dir"):  # paths: relative to the file that sets them
+        if key in values:
+            value = values[key]
+            values[key] = [base.directory_relative(v) for v in value] if isinstance(value, list) \
+                else base.directory_relative(value)
+    values.update({k: v for k, v in config.values.items() if k != "extend"})
+    return config._replace(values=values)
 
 
 _HEADER = re.compile(r"^[ \t]*\[\[?([^\]]*)\]\]?")

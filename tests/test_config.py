@@ -243,3 +243,29 @@ def test_test_code_is_configurable_by_path(tmp_path):
     assert reported("") == ["app.py", "qa/check.py"]
     assert reported('extend-test-code = ["qa/"]\n') == ["app.py"]
     assert reported("test-code = []\n") == ["app.py", "qa/check.py", "tests/test_s3.py"]
+
+
+def test_extend_inherits_a_parent_config_and_overrides_it(tmp_path):
+    """A monorepo: the root's settings, a package's own on top; the parent's
+    paths stay relative to the parent."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / ".credlint.toml").write_text('ignore = ["CL102"]\nextra-rules = ["rules"]\nfail-on = "warning"\n')
+    package = tmp_path / "packages" / "api"
+    package.mkdir(parents=True)
+    (package / ".credlint.toml").write_text('extend = "../../.credlint.toml"\nfail-on = "error"\n')
+    config = load_config(str(package / ".credlint.toml"))
+    assert config.get("ignore") == ["CL102"] and config.get("fail-on") == "error"
+    assert config.get("extra-rules") == [str(tmp_path / "rules")]
+    assert config.directory == str(package)
+    settings = build_settings(config, Overrides(), str(tmp_path))
+    assert settings.extra_rules == (str(tmp_path / "rules"),)
+
+
+def test_extend_errors_name_the_file_and_line(tmp_path):
+    (tmp_path / "a.toml").write_text('extend = "b.toml"\n')
+    (tmp_path / "b.toml").write_text('\nextend = "a.toml"\n')
+    with pytest.raises(ConfigError, match=r"b\.toml:2: extend: .*a\.toml extends this file again"):
+        load_config(str(tmp_path / "a.toml"))
+    (tmp_path / "c.toml").write_text('extend = "missing.toml"\n')
+    with pytest.raises(ConfigError, match=r"c\.toml:1: extend: .*missing\.toml does not exist"):
+        load_config(str(tmp_path / "c.toml"))
