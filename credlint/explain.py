@@ -41,10 +41,16 @@ _FENCE = {"python": "python", "javascript": "javascript", "json": "json", "yaml"
 
 
 def _code(text: str, rule: Rule) -> str:
+    """The example, its keys masked as credlint reports them: the example is
+    one the rule reports (ruletest checks it), so it holds key-shaped
+    values, and documentation must not carry them (secret scanners, credlint
+    included, would report the docs)."""
+    from .redaction import mask_key_shapes
+
     if not text.strip():
         return ""
     language = next((_FENCE[t] for t in rule.match if t in _FENCE), "")
-    return f"```{language}\n{text.rstrip()}\n```"
+    return f"```{language}\n{mask_key_shapes(text.rstrip())}\n```"
 
 
 def write_docs(rules, directory: str) -> int:

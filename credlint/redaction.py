@@ -12,7 +12,7 @@ from typing import Iterable, List, Sequence, Tuple
 
 # Anything shaped like an AWS key id or secret key, for text that may quote
 # user input (schema and config errors): mask it without knowing the policy.
-_KEY_SHAPED = re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}|[A-Za-z0-9/+]{40}")
+_KEY_SHAPED = re.compile(r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}|[A-Za-z0-9/+=]{40,}")  # a long run (a session token) as one
 
 
 def mask(secret: str) -> str:

@@ -9,6 +9,8 @@ valid example: the rule reports nothing.
 """
 from __future__ import annotations
 
+import os
+
 from typing import List, NamedTuple, Optional
 
 from . import filetypes
@@ -37,7 +39,39 @@ def check_rule(rule: Rule, ruleset: RuleSet) -> List[Failure]:
         failures += check_invalid(rule, example, workspace)
     for example in rule.examples_valid:
         failures += check_valid(rule, example, workspace)
+    failures += check_docs_example(rule, workspace)
     return failures
+
+
+def check_docs_example(rule: Rule, workspace: Workspace) -> List[Failure]:
+    """The documented example (`docs: example:`, shown by `credlint explain`
+    and the rule's page) must be one the rule reports, as a Python file or as
+    any file its invalid examples name: an example of something else teaches
+    the wrong thing (AWS's documented example keys are placeholders, not
+    findings)."""
+    example = rule.docs.example
+    if not example or not example.strip():
+        return []
+    names = dict.fromkeys(["example.py"] + [e.filename for e in rule.examples_invalid if e.filename])
+    for name in names:
+        response = run(Request(buffer=Buffer(f"{ROOT}/{name}", example.encode("utf-8"))), workspace)
+        if any(f.rule_id == rule.id for f in response.findings):
+            return []
+    return [Failure(rule.id, _docs_line(rule), f"{rule.id} docs example: the rule does not report it (as "
+                                                f"{', '.join(names)}); use a fabricated key, not AWS's "
+                                                "documented example keys, which are placeholders")]
+
+
+def _docs_line(rule: Rule) -> int:
+    try:
+        with open(rule.source if os.path.isabs(rule.source) else os.path.join(ROOT, rule.source),
+                  encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if line.startswith("  example:"):
+                    return number
+    except OSError:
+        pass
+    return 1
 
 
 def _path(example: Example) -> str:

@@ -197,3 +197,10 @@ def test_usage_errors_are_masked_on_their_way_to_stderr(tmp_path):
     proc = run_cli("--no-cache", "--select", SECRET, ".", cwd=str(tmp_path))
     assert proc.returncode == 2 and "unknown rule" in proc.stderr.decode()
     assert_no_piece(proc.stderr.decode())
+
+
+def test_a_session_token_in_a_message_is_masked_whole_not_in_40_character_slices():
+    token = ("IQoJb3JpZ2luX2VjEJr2Xk4wEaCXVzLWVhc3QtMSJHMEUCIQDxk3mP9Zt7Lq2Wb8Nc4Vr6Ys1Ah5Jd3Kf0Gm2Hn4"
+             "Tp6Rq8Sw1Ue3Vi5Xo7Ya9Zb2Cd4Ef6Gh8Ij0Kl2Mn4Op6Qr8St0Uv2Wx4Yz6")
+    masked = redact_message(f"could not parse: unexpected {token!r}", [])
+    assert_no_piece(masked, token)

@@ -185,8 +185,10 @@ def test_rules_carry_help_links_tags_and_severity(baseline, ruleset):
         assert {"error": 7.0 <= score < 9.0, "warning": 4.0 <= score < 7.0, "info": score < 4.0}[rule.severity]
     assert "CWE-798" in rules["CL201"]["properties"]["tags"]
     assert any(t.startswith("CWE-") for t in rules["CL102"]["properties"]["tags"])
-    # The docs' examples use AWS's documented placeholder keys, which stay readable.
-    assert "AKIAIOSFODNN7EXAMPLE" in rules["CL101"]["help"]["markdown"]
+    # The docs' examples are keys each rule reports, shown masked; AWS's documented
+    # placeholder keys (named in the rule descriptions) stay readable.
+    assert "AKIA************VEX7" in rules["CL101"]["help"]["markdown"]
+    assert "AKIA2E3MOIH4N6CFVEX7" not in json.dumps(rules)
     assert "AKIAIOSFODNN7EXAMPLE" in rules["CL201"]["fullDescription"]["text"]
     assert "credentials.html" in rules["CL101"]["help"]["markdown"]  # URLs are not mistaken for keys
 
