@@ -239,11 +239,12 @@ class LspClient:
     # -- the editor's side of a session --
 
     def initialize(self, root: Union[str, Path], capabilities: Optional[Dict[str, Any]] = None, *,
-                   root_uri: Optional[str] = None, name: Optional[str] = None) -> Dict[str, Any]:
+                   root_uri: Optional[str] = None, name: Optional[str] = None,
+                   initialization_options: Any = None) -> Dict[str, Any]:
         """initialize with `root` as the workspace folder, then the initialized
         notification; the server's InitializeResult."""
         uri = root_uri or uri_of(root)
-        result = self.request("initialize", {
+        params: Dict[str, Any] = {
             "processId": os.getpid(),
             "rootUri": uri,
             "workspaceFolders": [{"uri": uri, "name": name if name is not None else Path(root).name}],
@@ -252,7 +253,10 @@ class LspClient:
                               "didChangeWatchedFiles": {"dynamicRegistration": True}},
                 "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}},
             },
-        })
+        }
+        if initialization_options is not None:
+            params["initializationOptions"] = initialization_options
+        result = self.request("initialize", params)
         self.notify("initialized", {})
         return result
 
@@ -264,6 +268,32 @@ class LspClient:
         """didChange: `changes` are LSP content changes ({"text"} or {"range", "text"})."""
         self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
                                                "contentChanges": changes})
+
+    def hover(self, uri: str, line: int, character: int) -> Any:
+        """textDocument/hover at a 0-based position: the Hover, or None."""
+        return self.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                   "position": {"line": line, "character": character}})
+
+    def pull_diagnostics(self, uri: str, previous_result_id: Optional[str] = None) -> Dict[str, Any]:
+        """textDocument/diagnostic (LSP 3.17 pull): the document diagnostic report."""
+        params: Dict[str, Any] = {"textDocument": {"uri": uri}}
+        if previous_result_id is not None:
+            params["previousResultId"] = previous_result_id
+        return self.request("textDocument/diagnostic", params)
+
+    def open_notebook(self, uri: str, cells: Sequence[Any], version: int = 1,
+                      notebook_type: str = "jupyter-notebook") -> None:
+        """notebookDocument/didOpen: `cells` are (cell uri, text) code cells in Python."""
+        self.notify("notebookDocument/didOpen", {
+            "notebookDocument": {"uri": uri, "notebookType": notebook_type, "version": version,
+                                 "cells": [{"kind": 2, "document": cell_uri} for cell_uri, _ in cells]},
+            "cellTextDocuments": [{"uri": cell_uri, "languageId": "python", "version": version, "text": text}
+                                  for cell_uri, text in cells],
+        })
+
+    def configure(self, settings: Any) -> None:
+        """workspace/didChangeConfiguration with these settings."""
+        self.notify("workspace/didChangeConfiguration", {"settings": settings})
 
     # -- ending --
 

@@ -444,3 +444,163 @@ def test_an_exception_while_linting_is_logged_without_text_and_the_server_goes_o
         assert SECRET.encode() not in client.stderr and KEY_ID.encode() not in client.stderr
     finally:
         client.kill()
+
+
+# -- hover, pull diagnostics, notebooks, settings ---------------------------------------------
+
+
+def test_hover_on_a_finding_shows_its_rule_and_pull_matches_push(client, workdir):
+    capabilities = client.initialize(workdir)["capabilities"]
+    assert capabilities["hoverProvider"] is True
+    assert capabilities["diagnosticProvider"]["interFileDependencies"] is False
+    assert capabilities["diagnosticProvider"]["workspaceDiagnostics"] is False
+    uri = uri_of(workdir / "app.py")
+    client.open(uri, HARDCODED)
+    [diagnostic] = client.diagnostics(uri, version=1)  # this client does not pull: pushed
+    start = diagnostic["range"]["start"]
+    hover = client.hover(uri, start["line"], start["character"] + 3)
+    assert hover["range"] == diagnostic["range"] and hover["contents"]["kind"] == "markdown"
+    text = hover["contents"]["value"]
+    assert text.startswith("# CL101 hardcoded-credentials-in-sdk-call\n\nHardcoded credentials passed")
+    for heading in ("## Why is this bad?", "## Use instead", "## Fix safety", "Fix: unsafe."):
+        assert heading in text
+    assert "docs/rules/CL101.md" in text and "## Example" not in text
+    assert SECRET not in text and KEY_ID not in text
+    assert client.hover(uri, 0, 3) is None  # `import boto3`: no finding there
+    # A pull answers the same diagnostics as the push.
+    report = client.pull_diagnostics(uri)
+    assert report["kind"] == "full" and report["items"] == [diagnostic]
+    assert client.shutdown() == 0
+
+
+def test_a_client_that_pulls_gets_no_push(workdir):
+    client = LspClient(workdir)
+    try:
+        client.initialize(workdir, capabilities={"textDocument": {"diagnostic": {}},
+                                                 "workspace": {"diagnostics": {"refreshSupport": True}}})
+        uri = uri_of(workdir / "app.py")
+        client.open(uri, HARDCODED)
+        report = client.pull_diagnostics(uri)
+        assert report["kind"] == "full" and [d["code"] for d in report["items"]] == ["CL101"]
+        assert client.pull_diagnostics(uri, report["resultId"]) == {"kind": "unchanged", "resultId": report["resultId"]}
+        # New settings: the client is asked to pull again, and gets the new diagnostics.
+        client.configure({"credlint": {"select": ["CL2"]}})
+        report = client.pull_diagnostics(uri, report["resultId"])
+        assert [m["method"] for m in client.server_requests] == ["workspace/diagnostic/refresh"]
+        assert [d["code"] for d in report["items"]] == ["CL201", "CL202"]
+        client.change(uri, 2, [{"text": "import boto3\n"}])
+        changed = client.pull_diagnostics(uri, report["resultId"])
+        assert changed["kind"] == "full" and changed["items"] == [] and changed["resultId"] != report["resultId"]
+        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        assert client.shutdown() == 0
+        # Messages arrive in order: a push would have come before the answers.
+        assert not [m for m in client.notifications if m["method"] == "textDocument/publishDiagnostics"]
+    finally:
+        client.kill()
+
+
+NOTEBOOK_CAPABILITIES = {
+    "workspace": {"workspaceEdit": {"documentChanges": True}},
+    "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}},
+    "notebookDocument": {"synchronization": {}},
+}
+
+
+def test_notebook_cells_get_their_findings_and_fix_all(workdir):
+    client = LspClient(workdir)
+    try:
+        result = client.initialize(workdir, NOTEBOOK_CAPABILITIES,
+                                   initialization_options={"credlint": {"unsafeFixes": True}})
+        [python_notebooks, *_] = result["capabilities"]["notebookDocumentSync"]["notebookSelector"]
+        assert python_notebooks == {"notebook": {"notebookType": "jupyter-notebook"}, "cells": [{"language": "python"}]}
+        notebook = uri_of(workdir / "explore.ipynb")
+        first, second = (notebook.replace("file:", "vscode-notebook-cell:", 1) + f"#W{i}sZmlsZQ%3D%3D" for i in (0, 1))
+        call = f's3 = boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")'
+        cell = f"# a \"quoted\" comment\\\n{call}\nprint(s3)"  # escapes in the .ipynb JSON shift no column
+        client.open_notebook(notebook, [(first, "import boto3\n"), (second, cell)])
+        assert client.diagnostics(first, version=1) == []
+        [diagnostic] = client.diagnostics(second, version=1)
+        assert diagnostic["code"] == "CL101" and diagnostic["message"].endswith("default credential chain")
+        assert diagnostic["range"] == {"start": {"line": 1, "character": call.index("aws_access_key_id")},
+                                       "end": {"line": 1, "character": len(call) - 1}}
+        assert SECRET not in json.dumps(diagnostic) and KEY_ID not in json.dumps(diagnostic)
+        hover = client.hover(second, 1, call.index("aws_access_key_id"))
+        assert hover["contents"]["value"].startswith("# CL101 hardcoded-credentials-in-sdk-call")
+        # "fix all" (unsafe fixes on, from initializationOptions) edits the cell.
+        [fix_all] = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": second}, "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic], "only": ["source.fixAll"]}})
+        assert fix_all["title"] == "credlint: fix all (unsafe fixes included)"
+        edit = client.request("codeAction/resolve", fix_all)["edit"]
+        assert [c["textDocument"] for c in edit["documentChanges"]] == [{"uri": second, "version": 1}]
+        fixed = apply_text_edits(cell, edits_for(edit, second))
+        assert fixed == '# a "quoted" comment\\\ns3 = boto3.client("s3")\nprint(s3)'
+        client.notify("notebookDocument/didChange", {
+            "notebookDocument": {"uri": notebook, "version": 2},
+            "change": {"cells": {"textContent": [{"document": {"uri": second, "version": 2},
+                                                  "changes": [{"text": fixed}]}]}}})
+        assert client.diagnostics(second, version=2) == []
+        client.notify("notebookDocument/didClose", {"notebookDocument": {"uri": notebook},
+                                                    "cellTextDocuments": [{"uri": first}, {"uri": second}]})
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
+
+
+def test_settings_ignore_a_rule_and_a_wrong_setting_keeps_the_previous_ones(client, workdir):
+    client.initialize(workdir)
+    uri = uri_of(workdir / "app.py")
+    client.open(uri, HARDCODED)
+    assert [d["code"] for d in client.diagnostics(uri, version=1)] == ["CL101"]
+    client.configure({"credlint": {"ignore": ["CL101"]}})
+    # Re-linted: CL101 is gone; the key itself is still reported by the rules CL101 supersedes.
+    assert [d["code"] for d in client.diagnostics(uri, version=1)] == ["CL201", "CL202"]
+    # An unknown rule (here a key pasted by mistake): a masked message, the settings stay.
+    client.configure({"credlint": {"ignore": ["CL999", KEY_ID]}})
+    shown = client.wait_for("window/showMessage")
+    assert shown["type"] == 1 and "unknown rules 'CL999' (in ignore)" in shown["message"]
+    assert KEY_ID not in shown["message"] and "previous settings stay" in shown["message"]
+    assert [d["code"] for d in client.pull_diagnostics(uri)["items"]] == ["CL201", "CL202"]  # still ignored
+    client.configure({"credlint": {"select": ["hardcoded-credentials-in-sdk-call"]}})
+    assert [d["code"] for d in client.diagnostics(uri, version=1)] == ["CL101"]
+    assert client.shutdown() == 0
+
+
+def test_unsafe_fixes_setting_decides_what_fix_all_applies(client, workdir):
+    client.initialize(workdir)
+    uri = uri_of(workdir / "clients.py")
+    client.open(uri, SAFE_AND_UNSAFE)
+    client.diagnostics(uri, version=1)
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 5, "character": 0}}
+
+    def fix_all() -> Any:
+        [action] = client.request("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": [], "only": ["source"]}})
+        resolved = client.request("codeAction/resolve", action)
+        return action["title"], apply_text_edits(SAFE_AND_UNSAFE, edits_for(resolved["edit"], uri))
+
+    title, fixed = fix_all()
+    assert title == "credlint: fix all safe fixes"
+    assert 's3 = boto3.client("s3")\n' in fixed and 'os.environ["MY_KEY"]' in fixed
+    client.configure({"credlint": {"unsafeFixes": True}})
+    client.diagnostics(uri, version=1)  # re-linted
+    title, fixed = fix_all()
+    assert title == "credlint: fix all (unsafe fixes included)"
+    assert 's3 = boto3.client("s3")\n' in fixed and 'sqs = boto3.client("sqs")\n' in fixed
+    assert client.shutdown() == 0
+
+
+def test_settings_asked_with_workspace_configuration(workdir):
+    """No initializationOptions: the server asks for its section once initialized."""
+    client = LspClient(workdir, request_handlers={"workspace/configuration": lambda params: [{"ignore": ["CL101"]}]})
+    try:
+        client.initialize(workdir, {"workspace": {"configuration": True}})
+        uri = uri_of(workdir / "app.py")
+        client.open(uri, HARDCODED)
+        # Linted before or after the answer came: with the settings in the end.
+        client.wait_for("textDocument/publishDiagnostics",
+                        lambda p: [d["code"] for d in p["diagnostics"]] == ["CL201", "CL202"])
+        assert client.server_requests[0]["params"] == {"items": [{"section": "credlint"}]}
+        assert client.shutdown() == 0
+    finally:
+        client.kill()
