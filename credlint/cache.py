@@ -24,7 +24,7 @@ from typing import Any, Dict, Optional, Tuple
 from . import __version__, signing
 from .model import FileResult, Finding, FixPlan, Notice, Span, Suppressed
 
-FORMAT = 8
+FORMAT = 9
 RACY_WINDOW_NS = 2_000_000_000
 SMUDGED = -2  # an mtime no file has: the entry never matches by stat
 MAX_AGE_DAYS = 30
@@ -243,7 +243,7 @@ def _finding_to_json(f: Finding) -> list:
             None if plan is None else [plan.op, plan.applicability, plan.title, _span(plan.target),
                                        list(plan.arguments), list(plan.splats), plan.replacement,
                                        list(plan.imports)],
-            None if f.region is None else _span(f.region)]
+            None if f.region is None else _span(f.region), f.key, f.account]
 
 
 def result_from_json(d: Dict[str, Any]) -> FileResult:
@@ -256,12 +256,12 @@ def result_from_json(d: Dict[str, Any]) -> FileResult:
 
 
 def _finding_from_json(path: str, item: list) -> Finding:
-    rule_id, name, severity, span, message, fingerprint, snippet, plan, region = item
+    rule_id, name, severity, span, message, fingerprint, snippet, plan, region, key, account = item
     return Finding(
         rule_id=rule_id, rule_name=name, severity=severity, path=path, span=Span(*span), message=message,
         fingerprint=fingerprint, snippet=tuple(snippet),
         fix_plan=None if plan is None else FixPlan(plan[0], plan[1], plan[2], Span(*plan[3]),
                                                    tuple(plan[4]), tuple(plan[5]), plan[6], tuple(plan[7])),
-        region=None if region is None else Span(*region),
+        region=None if region is None else Span(*region), key=key, account=account,
     )
 

@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--fail-on", choices=["info", "warning", "error"],
                      help="lowest severity that makes the exit code 1 (default: info, any finding)")
     out.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    out.add_argument("--show-account", action="store_true",
+                     help="text: name the AWS account each access key id belongs to (decoded from the id, offline)")
     out.add_argument("--statistics", action="store_true",
                      help="print the number of findings per rule instead of the findings (text or json)")
     sel = check.add_argument_group("rule selection")
@@ -298,6 +300,7 @@ def run_check(args: argparse.Namespace) -> int:
         unsafe_fixes=args.unsafe_fixes,
         fixed={f.result.path: f.applied for f in response.files if f.applied} if args.fix else {},
         quiet=args.quiet,
+        show_account=args.show_account,
     )
     if args.statistics:
         from .report.text import statistics

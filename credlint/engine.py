@@ -16,7 +16,7 @@ from . import filetypes, languages
 from .model import FileResult, Finding, Notice, Rule, Span
 from .paths import display
 from .prefilter import rules_that_may_match
-from .redaction import fingerprint, mask, redact_line, redact_message, redact_text
+from .redaction import fingerprint, mask, redact_line, redact_message, redact_text, secret_hash
 from .ruleset import RuleSet
 
 if TYPE_CHECKING:
@@ -190,9 +190,24 @@ class Linter:
                 snippet=snippet,
                 fix_plan=plan,
                 region=item.region,
+                key=secret_hash(item.material or message)[:16],
+                account=_account(item.secrets),
             ))
         out.sort(key=lambda f: f.sort_key)
         return out
+
+
+def _account(secrets: Sequence[str]) -> str:
+    """The account of the first access key id among the secrets: 12 digits,
+    or "old-format" for ids issued before 2019 (AKIAI..., AKIAJ...), which
+    encode none (keyid.py)."""
+    from .keyid import account_id
+
+    for secret in secrets:
+        account = account_id(secret)
+        if account is not None:
+            return "old-format" if secret[4:5] in ("I", "J") else account
+    return ""
 
 
 def _shell_quote(path: str) -> str:

@@ -68,6 +68,12 @@ class Finding(NamedTuple):
     fix_plan: Optional[FixPlan] = None
     fix: Optional[Fix] = None
     region: Optional[Span] = None  # the whole call or statement, where a suppression comment may stand
+    # Which secret (or credential expression) this is, as a short one-way hash:
+    # the same key found in two files or two commits has the same `key`.
+    key: str = ""
+    # The AWS account an access key id in the finding belongs to (decoded from
+    # the id itself, keyid.py): 12 digits, "old-format" for ids that encode none.
+    account: str = ""
 
     @property
     def sort_key(self) -> Tuple[Any, ...]:

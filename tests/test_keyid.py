@@ -31,3 +31,19 @@ def test_an_emulator_key_id_is_a_test_key_not_an_error(lint):
     assert [(f.rule_id, f.severity) for f in found] == [("CL102", "warning")]  # explicit, but no leaked key
     real = lint(f"AWS_ACCESS_KEY_ID={KEY_ID}\n", filename=".env")
     assert [f.severity for f in real] == ["error"]
+
+
+def test_every_key_id_finding_names_its_account_in_json_sarif_and_text(tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app.py").write_text(f'KEY = "{KEY_ID}"\nOLD = "AKIAJZ5WQQ3K4MNLBV2A"\n')
+    found = json.loads(run_cli("--no-cache", "--format", "json", "app.py", cwd=str(tmp_path)).stdout)
+    assert [(f["line"], f.get("account")) for f in found] == [(1, "697622741496"), (2, "old-format")]
+    sarif = json.loads(run_cli("--no-cache", "--format", "sarif", "app.py", cwd=str(tmp_path)).stdout)
+    assert [r["properties"]["account"] for r in sarif["runs"][0]["results"]] == ["697622741496", "old-format"]
+    text = run_cli("--no-cache", "--show-account", "app.py", cwd=str(tmp_path)).stdout.decode()
+    assert "(account 697622741496)" in text and "not encoded, a key id issued before 2019" in text
+    assert "(account" not in run_cli("--no-cache", "app.py", cwd=str(tmp_path)).stdout.decode()

@@ -24,7 +24,7 @@ class ReportContext:
 
     def __init__(self, rules: Optional[Dict[str, Rule]] = None, color: bool = False, show_source: bool = True,
                  tool_version: str = "", root: str = ".", unsafe_fixes: bool = False,
-                 fixed: Optional[Dict[str, int]] = None, quiet: bool = False) -> None:
+                 fixed: Optional[Dict[str, int]] = None, quiet: bool = False, show_account: bool = False) -> None:
         self.rules = rules or {}  # every known rule, by id
         self.color = color
         self.show_source = show_source
@@ -33,6 +33,7 @@ class ReportContext:
         self.unsafe_fixes = unsafe_fixes
         self.fixed = fixed or {}  # path -> number of fixes applied
         self.quiet = quiet
+        self.show_account = show_account  # text: the AWS account each key id belongs to
 
 
 def renderer(name: str) -> Callable[[List[FileResult], ReportContext], str]:

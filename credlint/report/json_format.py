@@ -41,6 +41,8 @@ def finding_to_dict(finding: Finding) -> Dict[str, Any]:
         "fix": fix_to_dict(finding.fix),
         "fingerprint": finding.fingerprint,
     }
+    if finding.account:  # the AWS account an access key id belongs to (decoded offline)
+        out["account"] = finding.account
     exact = raw_base64(finding.path)
     if exact is not None:  # a name that is not UTF-8: its bytes, exactly
         out["path_bytes"] = exact

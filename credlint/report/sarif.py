@@ -168,6 +168,8 @@ def _result(finding: Finding, rule_index: int, root: str) -> Dict[str, Any]:
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
+    if finding.account:
+        result["properties"] = {"account": finding.account}
     fix = _fix(finding.fix, finding.path, root)
     if fix is not None:
         result["fixes"] = [fix]

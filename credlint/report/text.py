@@ -26,7 +26,7 @@ def render(results: List[FileResult], ctx) -> str:
     out: List[str] = []
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
     for finding in findings:
-        out.append(_headline(finding, paint))
+        out.append(_headline(finding, paint) + _account(finding, ctx))
         if ctx.show_source and finding.snippet:
             out.extend(_frame(finding, paint))
         hint = _fix_hint(finding, ctx) if not ctx.quiet else ""
@@ -43,6 +43,15 @@ def _headline(f: Finding, paint: _Paint) -> str:
     where = paint(f"{display(f.path)}:{f.span.line}:{f.span.column}:", "bold")
     rule = paint(f.rule_id, f.severity)
     return f"{where} {rule} {paint('[' + f.rule_name + ']', 'dim')} {f.message}"
+
+
+def _account(f: Finding, ctx) -> str:
+    """`--show-account`: whose key it is, without calling AWS."""
+    if not getattr(ctx, "show_account", False) or not f.account:
+        return ""
+    if f.account == "old-format":
+        return " (account: not encoded, a key id issued before 2019)"
+    return f" (account {f.account})"
 
 
 def _frame(f: Finding, paint: _Paint) -> List[str]:
