@@ -39,11 +39,13 @@ class Buffer(NamedTuple):
 
     path: str
     data: bytes
+    key: str = ""  # the results cache's key for it (a git blob's); "": not cached
 
 
 class Request(NamedTuple):
     paths: Tuple[str, ...] = ()  # files and directories
     buffer: Optional[Buffer] = None  # or one buffer
+    buffers: Tuple[Buffer, ...] = ()  # or many (the file versions of git history), linted like files
     staged: bool = False  # or the git index
     fix: Tuple[str, ...] = ()  # applicabilities to fix: () | ("safe",) | ("safe", "unsafe")
     write: bool = False  # write fixed files (--fix); False computes fixes only (--diff, editors)
@@ -104,9 +106,9 @@ def run(request: Request, workspace: Optional[Workspace] = None,
     """Lint (and fix) what the request names with the configuration that
     applies to each file."""
     workspace = workspace or Workspace()
-    if sum(bool(x) for x in (request.paths, request.buffer is not None, request.staged)) > 1:
-        raise UsageError("a request lints paths, a buffer or the staged index: one of them")
-    if request.write and (request.buffer is not None or request.staged):
+    if sum(bool(x) for x in (request.paths, request.buffer is not None, request.staged, request.buffers)) > 1:
+        raise UsageError("a request lints paths, a buffer, buffers or the staged index: one of them")
+    if request.write and (request.buffer is not None or request.staged or request.buffers):
         raise UsageError("fixes are written to files: a buffer or the index gets its fixed content back instead")
     failed: List[FileReport] = []
     if request.buffer is not None:
@@ -115,6 +117,9 @@ def run(request: Request, workspace: Optional[Workspace] = None,
         top = request.buffer.path
     elif request.staged:
         units = workspace.units_for_index()
+        top = "."
+    elif request.buffers:
+        units = [u for b in request.buffers for u in [workspace.unit_for_buffer(b.path, b.data, b.key)] if u]
         top = "."
     else:
         paths = list(request.paths) or ["."]

@@ -18,15 +18,20 @@ from typing import List, Optional, Sequence
 from . import __version__
 from .api import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 
-COMMANDS = ("check", "rules", "explain", "lsp", "clean")
+COMMANDS = ("check", "rules", "explain", "lsp", "clean", "history")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "check")
+    pathspec: List[str] = []
+    if argv[0] == "history" and "--" in argv:  # credlint history [REV...] -- PATH...
+        cut = argv.index("--")
+        argv, pathspec = argv[:cut], argv[cut + 1:]
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.pathspec = pathspec
     try:
         return args.handler(args)
     except KeyboardInterrupt:
@@ -163,12 +168,104 @@ def build_parser() -> argparse.ArgumentParser:
     lsp = sub.add_parser("lsp", formatter_class=_Formatter, help="run the language server on stdio (for editors)")
     lsp.set_defaults(handler=run_lsp)
 
+    history = sub.add_parser("history", formatter_class=_Formatter,
+                             help="find keys in git history: every commit reachable from any ref, or a range",
+                             usage="credlint history [REV ...] [--since REV | --pre-push] [options] [-- PATH ...]")
+    history.add_argument("revisions", nargs="*", metavar="REV",
+                         help="commits or ranges as git log takes them (default: --all, every ref)")
+    history.add_argument("--since", metavar="REV", help="only what HEAD added since REV (a branch in CI: origin/main)")
+    history.add_argument("--pre-push", action="store_true",
+                         help="the commits being pushed (pre-commit's pre-push stage sets them)")
+    history.add_argument("--format", default="text", choices=["text", "json", "sarif"])
+    history.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    history.add_argument("--select", metavar="RULES")
+    history.add_argument("--ignore", metavar="RULES")
+    history.add_argument("--baseline", metavar="FILE", help="report only keys this baseline does not hold")
+    history.add_argument("--max-file-size", type=float, metavar="MB")
+    history.add_argument("--no-cache", action="store_true")
+    history.add_argument("--jobs", type=int, default=0, metavar="N")
+    history.add_argument("--exit-zero", action="store_true")
+    history.add_argument("--show-account", action="store_true", help="text: the AWS account of each key id")
+    history.set_defaults(handler=run_history)
+
     clean = sub.add_parser("clean", formatter_class=_Formatter,
                            help="remove the results cache: this project's, or every project's with --all")
     clean.add_argument("--all", action="store_true", help="every project's results in the user cache")
     clean.add_argument("--cache-dir", metavar="DIR", help="the cache directory to empty (as given to check)")
     clean.set_defaults(handler=run_clean)
     return parser
+
+
+def run_history(args: argparse.Namespace) -> int:
+    """Keys in git history, each reported once with the commit that first
+    added it (history.py)."""
+    from .api import UsageError
+    from .history import pre_push_revisions, scan
+    from .settings import MB, Overrides
+    from .workspace import Workspace
+
+    if sum(bool(x) for x in (args.revisions, args.since, args.pre_push)) > 1:
+        raise UsageError("history: give revisions, --since or --pre-push, not several")
+    revisions = list(args.revisions)
+    if args.since:
+        revisions = [f"{args.since}..HEAD"]
+    elif args.pre_push:
+        revisions = pre_push_revisions()
+    select = _split(args.select)
+    overrides = Overrides(select=tuple(select) if select is not None else None, ignore=tuple(_split(args.ignore) or ()),
+                          cache=False if args.no_cache else None,
+                          max_file_size=int(args.max_file_size * MB) if args.max_file_size else None)
+    report = scan(Workspace(overrides), revisions, args.pathspec, jobs=args.jobs, baseline=args.baseline)
+    text = _history_report(report, args)
+    if args.output:
+        _write_report(args.output, text)
+    else:
+        sys.stdout.write(text)
+    for notice in report.notices:
+        print(f"{notice.path}: {notice.level}: {notice.message}", file=sys.stderr)
+    if any(n.level == "error" for n in report.notices):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if report.keys and not args.exit_zero else EXIT_CLEAN
+
+
+def _history_report(report, args) -> str:
+    import json
+
+    from .history import date, introduced
+    from .model import FileResult
+    from .report import ReportContext
+    from .report.json_format import finding_to_dict
+
+    def provenance(key) -> dict:
+        return {"commit": key.commit, "date": date(key.time), "commits": key.commits, "at_head": key.at_head}
+
+    if args.format == "json":
+        return json.dumps([dict(finding_to_dict(k.finding), **provenance(k)) for k in report.keys], indent=2,
+                          ensure_ascii=False) + "\n"
+    if args.format == "sarif":
+        from .report.sarif import build_log
+        from .ruleset import load_rules
+
+        results = [FileResult(k.finding.path, (k.finding,)) for k in report.keys]
+        log = build_log(results, ReportContext(rules={r.id: r for r in load_rules().rules}, tool_version=__version__))
+        by_fingerprint = {k.finding.fingerprint: k for k in report.keys}
+        for result in log["runs"][0]["results"]:
+            key = by_fingerprint[result["partialFingerprints"]["credlintFingerprint/v1"]]
+            result.setdefault("properties", {}).update(provenance(key))
+        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    lines = []
+    for key in report.keys:
+        f = key.finding
+        account = f" (account {f.account})" if args.show_account and f.account and f.account != "old-format" else ""
+        lines.append(f"{f.path}:{f.span.line}:{f.span.column}: {f.rule_id} [{f.rule_name}] {f.message}{account}")
+        lines.append(f"  = {introduced(key)}")
+    still = sum(1 for k in report.keys if k.at_head)
+    if report.keys:
+        lines.append(f"Found {len(report.keys)} key{'s' if len(report.keys) != 1 else ''} in history "
+                     f"({still} still at HEAD), in {report.commits} commits and {report.blobs} file versions.")
+    else:
+        lines.append(f"No keys in history: {report.commits} commits, {report.blobs} file versions.")
+    return "\n".join(lines) + "\n"
 
 
 def run_clean(args: argparse.Namespace) -> int:

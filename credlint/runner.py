@@ -49,7 +49,7 @@ def run(workspace, units: Sequence[Unit], task: Task, use_cache: bool = True, jo
     reports: List[Optional[FileReport]] = [None] * len(units)
     projects = [workspace.project_for(u.absolute) for u in units]
     caches: Dict[int, Optional[Cache]] = {}
-    keys: List[str] = [p.key_path(u.absolute) for u, p in zip(units, projects)]
+    keys: List[str] = [u.cache_key or p.key_path(u.absolute) for u, p in zip(units, projects)]
     todo: List[int] = []
     for index, (unit, project) in enumerate(zip(units, projects)):
         cache = None

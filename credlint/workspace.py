@@ -22,6 +22,7 @@ class Unit(NamedTuple):
     absolute: str
     explicit: bool  # named (on the command line, by pre-commit, by an editor), not found by a walk
     data: Optional[bytes] = None  # its content when given (a buffer, the git index); None: read the file
+    cache_key: str = ""  # the results cache's key when not its path (a git blob's)
 
 
 class Workspace:
@@ -119,13 +120,13 @@ class Workspace:
             failed.append(_failed(path, f"cannot read: {reason}", "unreadable"))
         return units, failed
 
-    def unit_for_buffer(self, path: str, data: bytes) -> Optional[Unit]:
+    def unit_for_buffer(self, path: str, data: bytes, cache_key: str = "") -> Optional[Unit]:
         """A buffer linted as the file at `path` (stdin, an editor); None
         when --force-exclude (or the editor) excludes that path."""
         absolute = os.path.abspath(path)
         if self.project_for(absolute).settings.force_exclude and self.project_for(absolute).excluded(absolute):
             return None
-        return Unit(path, absolute, True, data)
+        return Unit(path, absolute, True, data, cache_key)
 
     def units_for_index(self, cwd: str = ".") -> List[Unit]:
         """What git has staged (the index content, not the working tree),

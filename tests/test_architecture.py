@@ -10,7 +10,9 @@ from typing import Dict, List, Set
 from conftest import ROOT
 
 PACKAGE = os.path.join(ROOT, "credlint")
-FRONT_ENDS = {"credlint.__main__", "credlint.cli", "credlint.lsp", "credlint.ruletest"}
+# (history and verify drive the core too: git history's file versions, STS checks of found keys)
+FRONT_ENDS = {"credlint.__main__", "credlint.cli", "credlint.lsp", "credlint.ruletest", "credlint.history",
+              "credlint.verify"}
 CORE = {"credlint.api", "credlint.runner", "credlint.workspace", "credlint.project"}
 
 
@@ -133,7 +135,7 @@ def test_front_ends_go_through_the_core_call():
     """The CLI, the language server and the rule-example runner lint through
     api.run, never the engine or a project directly."""
     graph = _graph()
-    for front in ("credlint.cli", "credlint.lsp", "credlint.ruletest"):
+    for front in ("credlint.cli", "credlint.lsp", "credlint.ruletest", "credlint.history"):
         assert "credlint.api" in graph[front], front
         assert not graph[front] & {"credlint.engine", "credlint.project", "credlint.runner"}, front
 

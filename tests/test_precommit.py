@@ -165,3 +165,29 @@ def test_dotenv_and_credentials_files_reach_the_hook(project):
     assert proc.returncode != 0
     assert ".env:2:" in output and "credentials:2:" in output
     assert KEY_ID not in output and SECRET not in output
+
+
+def test_the_pre_push_hook_blocks_a_key_committed_then_deleted(tmp_path, hook_repo, pre_commit_home):
+    """A key added in one commit and removed in the next passes a pre-commit
+    scan of the last commit's files, but both commits travel with the push."""
+    repo, rev = hook_repo
+    remote, work = tmp_path / "remote.git", tmp_path / "work"
+    _run(["git", "init", "-q", "--bare", str(remote)], tmp_path)
+    _run(["git", "clone", "-q", str(remote), str(work)], tmp_path)
+    (work / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {repo}\n    rev: {rev}\n    hooks:\n      - id: credlint-history\n")
+    env = {"PRE_COMMIT_HOME": pre_commit_home}
+    _run([_pre_commit(), "install", "--hook-type", "pre-push"], work, env)
+    (work / "README.md").write_text("# app\n")
+    _run(["git", "add", "-A"], work)
+    _run(["git", "commit", "-q", "-m", "start"], work)
+    _run(["git", "push", "-q", "origin", "HEAD"], work, env)  # nothing to find: the push goes through
+    (work / "settings.py").write_text(f'AWS_ACCESS_KEY_ID = "{KEY_ID}"\n')
+    _run(["git", "add", "settings.py"], work)
+    _run(["git", "commit", "-q", "-m", "oops"], work)
+    _run(["git", "rm", "-q", "settings.py"], work)
+    _run(["git", "commit", "-q", "-m", "remove it"], work)
+    push = _run(["git", "push", "origin", "HEAD"], work, env, check=False)
+    output = push.stdout.decode() + push.stderr.decode()
+    assert push.returncode != 0, output
+    assert "gone from HEAD" in output and KEY_ID not in output
