@@ -22,7 +22,7 @@ from .ruleset import RuleSet
 if TYPE_CHECKING:
     from .languages.base import AnalysisResult, RawFinding, Session
 from .source import DecodeError, Source, looks_binary, wide_encoding
-from .suppress import MARKERS
+from .suppress import has_marker
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_SNIPPET_LINES = 6
@@ -87,7 +87,7 @@ class Linter:
             plan = [(r, a) for r, a in plan if r.id in allowed]
         plan = rules_that_may_match(data, plan)
         if not plan:
-            if self.report_unused_ignores and MARKERS.search(data):
+            if self.report_unused_ignores and has_marker(data):
                 return self._suppress(FileResult(path, file_type=file_type), Source.for_text(path, data))
             return FileResult(path, file_type=file_type)
         return self._analyze(path, key_path, data, file_type, plan, secrets, test)
@@ -141,7 +141,7 @@ class Linter:
         inputs = tuple(sorted({i for r in results for i in r.inputs}))
         result = FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type,
                             inputs=inputs)
-        if MARKERS.search(data):
+        if has_marker(data):
             result = self._suppress(result, source or Source.for_text(path, data))
         return result
 
