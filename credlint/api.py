@@ -160,3 +160,12 @@ def lint_bytes(path: str, data: bytes, workspace: Optional[Workspace] = None) ->
     response = run(Request(buffer=Buffer(path, data)), workspace)
     return response.files[0].result if response.files else FileResult(path)
 
+
+def raw_secrets(path: str, data: bytes, workspace: Workspace) -> List[str]:
+    """The raw secret values the engine saw in one file (key ids, secret keys,
+    session tokens), in the order it saw them, for `--verify` only (verify.py):
+    never printed, never cached. Lints afresh, past the results cache."""
+    secrets: List[str] = []
+    workspace.project_for(path).lint(path, data, secrets=secrets)
+    return list(dict.fromkeys(secrets))
+

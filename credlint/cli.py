@@ -152,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="print the unified diff of the fixes, write nothing; exit 1 if there is any")
     files.add_argument("--stdin-filename", metavar="PATH",
                        help="lint standard input as if it were the file at PATH (use '-' as the path)")
+    live = check.add_argument_group("is the key live? (network, opt-in; needs pip install 'credlint[verify]')")
+    live.add_argument("--verify", action="store_true",
+                      help="ask AWS STS (GetCallerIdentity) whether each key pair found works: live (with its "
+                           "ARN), rejected or unknown; at most 20 pairs per run. Sends the key id and a request "
+                           "signed with the secret key to STS only. Does not change the exit code")
+    live.add_argument("--verify-endpoint", metavar="URL",
+                      help="the STS endpoint to ask (default: AWS_ENDPOINT_URL_STS, else AWS's regional STS)")
+    live.add_argument("--verify-timeout", type=float, metavar="SECONDS",
+                      help="connect and read timeout of each STS call (default: 5)")
     check.set_defaults(handler=run_check)
 
     rules = sub.add_parser("rules", formatter_class=_Formatter, help="list the rules, or check rule files")
@@ -350,6 +359,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.staged and (args.fix or args.paths or args.files_from):
         raise UsageError("--staged lints the index as it is: it takes no paths and cannot be combined with "
                          "--fix or --files-from (--diff shows what --fix would change)")
+    _check_verify_args(args)
     if args.files_from:
         paths = _read_path_list(args.files_from) + list(args.paths)
         if not paths:
@@ -370,6 +380,16 @@ def run_check(args: argparse.Namespace) -> int:
     )
     workspace = Workspace(overrides_from_args(args), config_file=args.config, isolated=args.isolated)
     response = run(request, workspace, on_file=_progress(args) if not stdin else None)
+    if args.verify:  # liveness is reported, never a reason to fail: the findings fail the run already
+        from .api import raw_secrets
+        from .verify import DEFAULT_TIMEOUT, Checker, endpoint_for, verify_reports
+
+        files = verify_reports(
+            response.files, secrets_of=lambda path, content: raw_secrets(path, content, workspace),
+            policy_of=lambda path: workspace.project_for(path).ruleset.library.policy(),
+            check=Checker(endpoint_for(args.verify_endpoint), args.verify_timeout or DEFAULT_TIMEOUT),
+            buffer=data if stdin else None, staged=args.staged)
+        response = response._replace(files=tuple(files))
     results = response.results
 
     if stdin and args.fix:  # an editor expects its buffer back on stdout, fixed or as it was
@@ -417,6 +437,34 @@ def run_check(args: argparse.Namespace) -> int:
         out.write(report)
     _print_notices(results, args)
     return response.exit_code(args.exit_zero)
+
+
+def _check_verify_args(args: argparse.Namespace) -> None:
+    """--verify talks to the network: only when asked, to a well-formed
+    endpoint, with botocore installed; before anything is linted."""
+    from .api import UsageError
+
+    if not args.verify:
+        if args.verify_endpoint or args.verify_timeout is not None:
+            raise UsageError("--verify-endpoint and --verify-timeout apply only with --verify")
+        return
+    if args.diff or args.write_baseline or args.statistics:
+        raise UsageError("--verify reports liveness with the findings: it cannot be combined with --diff, "
+                         "--write-baseline or --statistics")
+    if args.verify_timeout is not None and not 0 < args.verify_timeout <= 60:
+        raise UsageError("--verify-timeout must be a number of seconds above 0 and at most 60")
+    if args.verify_endpoint:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(args.verify_endpoint)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(f"--verify-endpoint {args.verify_endpoint}: not an http(s) URL")
+    from .verify import Unavailable, require
+
+    try:
+        require()
+    except Unavailable as exc:
+        raise UsageError(str(exc)) from None
 
 
 MACHINE_FORMATS = ("json", "sarif")

@@ -74,6 +74,9 @@ class Finding(NamedTuple):
     # The AWS account an access key id in the finding belongs to (decoded from
     # the id itself, keyid.py): 12 digits, "old-format" for ids that encode none.
     account: str = ""
+    # `--verify` only (verify.py), set after linting and never cached: what AWS STS
+    # said of the key pair: "live: <ARN>", "rejected", "unknown: <reason>"; "": not checked.
+    liveness: str = ""
 
     @property
     def sort_key(self) -> Tuple[Any, ...]:
@@ -90,6 +93,7 @@ NOTICE_KINDS = (
     "suppression",  # an inline ignore that is not honoured as written
     "unused-ignore",  # an inline ignore that suppresses nothing (--report-unused-ignores)
     "fix",  # a fix that could not be applied
+    "verify",  # --verify: key pairs not checked (over the limit, incomplete, the staged index)
 )
 
 

@@ -43,6 +43,8 @@ def finding_to_dict(finding: Finding) -> Dict[str, Any]:
     }
     if finding.account:  # the AWS account an access key id belongs to (decoded offline)
         out["account"] = finding.account
+    if finding.liveness:  # --verify: what AWS STS said of the key ("live: <ARN>", "rejected", "unknown: ...")
+        out["liveness"] = finding.liveness
     exact = raw_base64(finding.path)
     if exact is not None:  # a name that is not UTF-8: its bytes, exactly
         out["path_bytes"] = exact

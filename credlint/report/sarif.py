@@ -168,8 +168,9 @@ def _result(finding: Finding, rule_index: int, root: str) -> Dict[str, Any]:
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
-    if finding.account:
-        result["properties"] = {"account": finding.account}
+    properties = {"account": finding.account, "liveness": finding.liveness}  # liveness: --verify
+    if any(properties.values()):
+        result["properties"] = {k: v for k, v in properties.items() if v}
     fix = _fix(finding.fix, finding.path, root)
     if fix is not None:
         result["fixes"] = [fix]

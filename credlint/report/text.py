@@ -26,7 +26,7 @@ def render(results: List[FileResult], ctx) -> str:
     out: List[str] = []
     findings = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
     for finding in findings:
-        out.append(_headline(finding, paint) + _account(finding, ctx))
+        out.append(_headline(finding, paint) + _account(finding, ctx) + _liveness(finding, paint))
         if ctx.show_source and finding.snippet:
             out.extend(_frame(finding, paint))
         hint = _fix_hint(finding, ctx) if not ctx.quiet else ""
@@ -52,6 +52,17 @@ def _account(f: Finding, ctx) -> str:
     if f.account == "old-format":
         return " (account: not encoded, a key id issued before 2019)"
     return f" (account {f.account})"
+
+
+def _liveness(f: Finding, paint: _Paint) -> str:
+    """`--verify`: what AWS STS said of the key."""
+    if not f.liveness:
+        return ""
+    if f.liveness == "rejected":
+        return " " + paint("[rejected by AWS]", "green")
+    if f.liveness.startswith("unknown: "):
+        return " " + paint(f"[liveness unknown: {f.liveness[len('unknown: '):]}]", "dim")
+    return " " + paint(f"[{f.liveness}]", "error")
 
 
 def _frame(f: Finding, paint: _Paint) -> List[str]:
