@@ -47,3 +47,23 @@ def test_a_module_with_newer_syntax_keeps_its_sdk_findings_and_fix(lint, tmp_pat
     findings = lint(MODULE, filename="events.py")
     assert [(f.rule_id, f.span.line) for f in findings] == [("CL101", 12)]
     assert findings[0].fix_plan is not None
+
+
+def test_a_match_statement_reads_on_python_3_9_with_every_branch_analysed():
+    module = textwrap.dedent(f'''\
+        import boto3
+
+        def client_for(env):
+            match env:
+                case "prod" | "staging" if env:
+                    # a comment: with a colon
+                    return boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")
+                case _:
+                    return boto3.client("s3")
+        ''')
+    older = downgraded(module)
+    assert older is not None and older.count("\\n") == module.count("\\n")
+    tree = ast.parse(older, feature_version=(3, 9))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "client"]
+    assert [c.lineno for c in calls] == [7, 9]
+    assert "# a comment: with a colon" in older

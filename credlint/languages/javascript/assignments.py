@@ -49,6 +49,23 @@ def secret_assignments(rule, match, model: ModuleModel, resolver: Resolver, poli
             span = positions.span(start, start + len(value))
             out.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value,
                                   values={"context": f"{name} (commented out)"}, secret_spans=(span,)))
+    if model.tree.root_node.has_error:
+        out.extend(_around_errors(rule, match, policy, source, {(f.span.line, f.material) for f in out}))
+    return out
+
+
+def _around_errors(rule, match, policy: KeyPolicy, source: Source, known: set) -> List[RawFinding]:
+    """A file with a syntax error (a merge conflict, a half-typed line): how
+    much of the rest the parser recovers depends on the grammar version, so
+    labelled keys the tree missed are taken from the text (text.labelled)."""
+    from ..text import labelled
+
+    out = []
+    for start, end, value, name in labelled(source.text, match.names, match.shapes, policy):
+        span = source.span_of(start, end)
+        if (span.line, value) not in known:
+            out.append(RawFinding(rule=rule, span=span, secrets=(value,), material=value,
+                                  values={"context": name}, secret_spans=(span,)))
     return out
 
 

@@ -7,9 +7,11 @@ tuple[int, int]`) would fall back to text scanning and lose every SDK-level
 finding. libcst's parser knows the newer grammar; it locates those
 constructs, and they are rewritten into what the older `ast` reads, keeping
 every line where it was (type parameters become blanks, `type X = V`
-becomes `X = V`). Type parameters and aliases never hold credentials, so the
-analysis of the rest is unchanged. Anything else newer (PEP 701 f-strings
-with reused quotes) stays a parse failure, reported as before.
+becomes `X = V`, and on Python 3.9 a `match`/`case` header becomes
+`if True:`, so every branch is analysed). Type parameters and aliases never
+hold credentials, so the analysis of the rest is unchanged. Anything else
+newer (PEP 701 f-strings with reused quotes) stays a parse failure, reported
+as before.
 """
 from __future__ import annotations
 
@@ -51,6 +53,15 @@ def downgraded(text: str) -> Optional[str]:
             value = offset(positions[node.value].start)
             name = node.name.value
             edits.append((start, value, name + " = "))
+        elif isinstance(node, (cst.Match, cst.MatchCase)):
+            # `match x:` / `case P if g:` (3.10) -> `if True:`: every branch is read, none skipped
+            start = offset(where.start)
+            last = node.subject if isinstance(node, cst.Match) else (node.guard or node.pattern)
+            colon = text.find(":", offset(positions[last].end))  # the header's own colon, right after it
+            if colon < 0:
+                return None
+            header = text[start:colon + 1]
+            edits.append((start, colon + 1, "if True:" + "\n" * header.count("\n")))
     if not edits:
         return None
     out, position = [], 0
