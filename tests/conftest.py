@@ -24,11 +24,15 @@ _USER_CACHE = tempfile.mkdtemp(prefix="credlint-test-cache-")
 os.environ["CREDLINT_CACHE_DIR"] = _USER_CACHE
 atexit.register(shutil.rmtree, _USER_CACHE, True)
 
-# Property tests: no example database on disk, no deadline (CI machines
-# vary). The default run tries a bounded number of inputs;
+# Property tests: no example database, and Hypothesis's own files (its
+# constants and unicode caches) under the run's temporary directory, not
+# ./.hypothesis; no deadline (CI machines vary). The default run tries a bounded number of inputs;
 # CREDLINT_PROPERTY_EXAMPLES=5000 pytest -m property searches harder.
 try:
     from hypothesis import HealthCheck, settings as _hypothesis_settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(os.path.join(_USER_CACHE, "hypothesis"))
 
     _hypothesis_settings.register_profile(
         "credlint", database=None, deadline=None, print_blob=False,

@@ -120,6 +120,33 @@ def test_python_suggestions_that_quote_the_line_are_dropped(tmp_path, monkeypatc
                               "scanned as text only")
 
 
+def test_notebook_cell_suggestions_that_quote_the_line_are_dropped(tmp_path, monkeypatch):
+    """A notebook cell goes through its own parse; Python 3.9's suggestion
+    quoting the cell's line must not reach that notice either."""
+    import json
+
+    from credlint.languages import notebook
+
+    real_parse = notebook._parse
+
+    def parse_as_39(text):
+        if "print " not in text:
+            return real_parse(text)
+        raise SyntaxError("Missing parentheses in call to 'print'. Did you mean print(\"Zq8#vR2!mK5pL\")?",
+                          ("<notebook>", 1, 1, "", 1, 1))
+
+    monkeypatch.setattr(notebook, "_parse", parse_as_39)
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": n, "source": [source]}
+             for n, source in ((1, 'import boto3\ns3 = boto3.client("s3", aws_secret_access_key=x)\n'),
+                               (2, 'print "Zq8#vR2!mK5pL"\n'))]
+    doc = {"cells": cells, "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+           "nbformat": 4, "nbformat_minor": 5}
+    result = lint_file(str(tmp_path / "n.ipynb"), json.dumps(doc).encode(), tmp_path)
+    (notice,) = result.notices
+    assert notice.message == ("cell 2 does not parse as Python (line 1: Missing parentheses in call to "
+                              "'print'.); scanned as text only")
+
+
 # -- 3. a secret split into literals ----------------------------------------------------------
 
 HALF_A, HALF_B = SECRET[:20], SECRET[20:]

@@ -164,3 +164,11 @@ class FixedText(NamedTuple):
     final: FileResult  # the lint of `after`
     applied: int  # fixes applied
     notices: Tuple[Tuple[int, str], ...]  # (line, why a fix was skipped)
+
+
+def parser_message(message: str) -> str:
+    """A parser's message without any quoted source: Python 3.9 suggests a
+    fix by quoting the line (`Did you mean print("...")?`), and that line may
+    hold a key, so the suggestion is dropped whatever it quotes."""
+    head, sep, _ = message.partition(" Did you mean ")
+    return head if sep else message

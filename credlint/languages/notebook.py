@@ -31,7 +31,7 @@ from ..prefilter import Clause
 from ..source import Source
 from ..yamlsource import Located
 from ..model import FileResult
-from .base import AnalysisResult, Analyzer, CompileContext, Compiled, FixedText, RawFinding
+from .base import AnalysisResult, Analyzer, CompileContext, Compiled, FixedText, RawFinding, parser_message
 from .jsonpos import JArray, JObject, JsonError, JString, Node, parse, raw_offset
 
 _MAGIC = re.compile(r"^\s*(?:[%!]|[A-Za-z_][A-Za-z0-9_.]*\s*=\s*[%!])")
@@ -269,7 +269,8 @@ def _syntax_error(lines: List[str]) -> Optional[str]:
     try:
         _parse("\n".join(lines) + "\n")
     except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}" if exc.lineno else exc.msg
+        message = parser_message(exc.msg)
+        return f"line {exc.lineno}: {message}" if exc.lineno else message
     except (ValueError, RecursionError, MemoryError) as exc:
         return type(exc).__name__
     return None

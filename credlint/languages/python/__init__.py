@@ -16,7 +16,7 @@ from ...fixes import FixError, apply_edits, diff_edits, remove_lines
 from ...model import Edit, FileResult, FixPlan, Rule
 from ...prefilter import Clause
 from ...source import Source
-from ..base import AnalysisResult, Analyzer, CompileContext, Compiled, FixedText, RawFinding, Session
+from ..base import AnalysisResult, Analyzer, CompileContext, Compiled, FixedText, RawFinding, Session, parser_message
 from . import assignments, calls
 from .names import ModuleModel
 from .sdk import CalleeGroup, CalleeIndex, PythonSdk, compile_group, merge_sdk
@@ -292,7 +292,7 @@ class PythonAnalyzer(Analyzer):
             if older is not None:
                 return analyze_tree(ast.parse(older), source, rules, library)
             where = f"line {exc.lineno}: " if exc.lineno else ""
-            result.notices.append(f"could not parse as Python ({where}{_without_suggestion(exc.msg)}); "
+            result.notices.append(f"could not parse as Python ({where}{parser_message(exc.msg)}); "
                                   "scanned as text only")
             result.unapplied.extend(rule for rule, _ in rules)
             return result
@@ -396,13 +396,6 @@ def _incremental_parser(session: Optional[Session]):
 
         parser = session.state["python.incremental"] = IncrementalParser()
     return parser
-
-
-def _without_suggestion(message: str) -> str:
-    """Python 3.9 suggests a fix by quoting the line (`Did you mean
-    print("...")?`): the suggestion is dropped, whatever it quotes."""
-    head, sep, _ = message.partition(" Did you mean ")
-    return head if sep else message
 
 
 def analyze_tree(tree: ast.Module, source: Source, rules: Sequence[Tuple[Rule, Compiled]], library,
