@@ -3,7 +3,10 @@ here downloads, installs or times anything: the benchmark itself is run by hand
 (benchmarks/README.md)."""
 import base64
 import hashlib
+import io
+import json
 import re
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -14,8 +17,8 @@ BENCHMARKS = str(Path(__file__).resolve().parent.parent / "benchmarks")
 if BENCHMARKS not in sys.path:
     sys.path.insert(0, BENCHMARKS)
 
-from credbench import charts, cli, corpus, machine, report, stats  # noqa: E402
-from credbench.scenarios import ALL, aws, js, jsprecommit  # noqa: E402
+from credbench import charts, cli, corpus, histories, machine, procs, report, stats  # noqa: E402
+from credbench.scenarios import ALL, aws, history, js, jsprecommit  # noqa: E402
 
 
 def test_summary_ratio_and_formatting():
@@ -108,7 +111,7 @@ def test_evaluate_and_render():
 def test_scenarios_keep_their_names_and_say_nothing_when_they_did_not_run():
     # the names --only takes (benchmarks/README.md), in the order they run and are reported
     assert cli.SCENARIOS == ("full", "cache", "precommit", "ide", "memory", "scale", "aws", "js", "js-precommit",
-                             "profile")
+                             "history", "profile")
     assert [s.name for s in ALL] == list(cli.SCENARIOS)
     for scenario in ALL:
         assert scenario.targets({"scenarios": {}}) == [] and scenario.render({"scenarios": {}}) == []
@@ -250,3 +253,177 @@ def test_aws_and_js_targets():
     assert verdicts[("9. pre-commit, 5 clean .ts files", "<= 100 ms")] is True
     assert aws.ratios(results["scenarios"]["aws"]["trees"]["py"]["stats"])["credlint --format json"]["vs_text"] == \
         pytest.approx(1.05)
+
+
+# -- scenario 10: the generated git history -------------------------------------------------------
+
+
+def _source_files(n=16):
+    """Small real-looking Python modules (comments, blank lines, functions), 600+ bytes each."""
+    files = []
+    for i in range(n):
+        body = "".join(f"\n\n# helper number {j} of module {i}\ndef helper_{j}(value, factor={j + 1}):\n"
+                       f"    # scale the value\n    result = value * factor\n\n    return result + {i}\n"
+                       for j in range(5))
+        files.append((f"pkg{i % 3}/sub/module_{i}.py", f'"""Module {i}."""\nimport os\n{body}'.encode()))
+    return files
+
+
+def _git(repo, *args):
+    return subprocess.run(["git", *args], cwd=str(repo), check=True, capture_output=True).stdout.decode()
+
+
+def test_generated_history_stream_is_deterministic():
+    files = _source_files()
+    first, second = io.BytesIO(), io.BytesIO()
+    plan = histories.generate(first, files, 50)
+    assert histories.generate(second, files, 50) == plan
+    assert first.getvalue() == second.getvalue()
+    assert first.getvalue().count(b"\ncommit refs/heads/main\n") + first.getvalue().startswith(b"commit ") == 50
+    other = io.BytesIO()
+    histories.generate(other, files, 50, seed="another seed")
+    assert other.getvalue() != first.getvalue()
+    with pytest.raises(ValueError):
+        histories.generate(io.BytesIO(), files, 5)
+
+
+def test_generated_history_churn_and_planted_keys(tmp_path):
+    files = _source_files()
+    plan = histories.build(tmp_path / "a", files, 50)
+    again = histories.build(tmp_path / "b", files, 50, pack=False)
+    assert again["head"] == plan["head"]  # the same commits, byte for byte
+    repo = tmp_path / "a"
+    assert _git(repo, "rev-list", "--count", "main").strip() == "50"
+    assert (repo / ".credlint.toml").exists() and "credlint.toml" not in _git(repo, "ls-files")
+    # every kind of churn happened, and git sees it so
+    assert all(plan["kinds"][kind] > 0 for kind in histories.KINDS)
+    statuses = {line.split("\t")[0][:1] for line in _git(repo, "log", "-M", "--name-status", "--format=").splitlines()
+                if line.strip()}
+    assert {"A", "M", "D", "R"} <= statuses
+    assert plan["changes"]["added"] > len(files) // 4 and plan["changes"]["edited"] > 20
+    # the edits keep the Python valid
+    for line in _git(repo, "log", "--all", "--raw", "--no-renames", "--no-abbrev", "--format=").splitlines():
+        meta, _, path = line.partition("\t")
+        if path.endswith(".py") and meta.split()[4] in ("A", "M"):
+            compile(_git(repo, "cat-file", "blob", meta.split()[3]), path, "exec")
+    # the planted keys: recorded with the commit that added them and the one that took them out
+    planted = plan["planted"]
+    assert len(planted) == histories.key_count(50) == 3
+    assert len({histories.masked(p["key_id"]) for p in planted}) == 3
+    hashes = _git(repo, "rev-list", "--reverse", "main").split()
+    for p in planted:
+        assert re.fullmatch(r"AKIA[A-Z2-7]{16}", p["key_id"]) and re.fullmatch(r"[A-Za-z0-9/+]{40}", p["secret"])
+        assert p["commit"] == hashes[p["commit_index"]] and p["commit_index"] < p["removed_index"]
+        added = _git(repo, "show", "--format=", p["commit"]).splitlines()
+        assert any(line.startswith("+") and p["key_id"] in line for line in added)
+        before = _git(repo, "show", f"{p['commit']}~1:{p['path']}") if p["how"] == histories.PLANT_HOWS[0] else ""
+        assert p["key_id"] not in before
+        shown = _git(repo, "show", f"{p['commit']}:{p['path']}").splitlines()
+        assert [n for n, line in enumerate(shown, 1) if p["key_id"] in line or p["secret"] in line] == p["lines"]
+        assert any(line.startswith("-") and p["key_id"] in line
+                   for line in _git(repo, "show", "--format=", p["removed_commit"]).splitlines())
+        assert subprocess.run(["git", "grep", "-q", "-F", p["key_id"], "HEAD"], cwd=str(repo)).returncode == 1
+    renamed = [p for p in planted if p["how"] == histories.PLANT_HOWS[2]]
+    assert renamed and renamed[0]["commit_index"] < renamed[0]["renamed_index"] < renamed[0]["removed_index"]
+    assert f"R100\t{renamed[0]['path']}\t{renamed[0]['renamed_to']}" in _git(
+        repo, "show", "-M", "--name-status", "--format=", renamed[0]["renamed_commit"])
+
+
+def test_pick_files_is_seeded_and_sized(tmp_path):
+    for i in range(30):
+        path = tmp_path / f"d{i % 4}" / f"m{i}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("x = 1\n" * (20 if i % 5 else 200))  # 120 bytes (too small) or 1,200
+    (tmp_path / "notes.txt").write_text("y\n" * 400)
+    picked = histories.pick_files(tmp_path, 4)
+    assert picked == histories.pick_files(tmp_path, 4) and len(picked) == 4
+    assert all(rel.endswith(".py") and len(data) >= histories.MIN_BYTES for rel, data in picked)
+    assert len(histories.pick_files(tmp_path, 100)) == 6  # all that qualify
+    assert histories.pool_size(20_000) == 3000 and histories.pool_size(2_000) == 300
+
+
+def _planted(commit="c2"):
+    return [{"masked": "AKIA************WXYZ", "path": "a/settings.py", "lines": [10, 11], "commit": commit},
+            {"masked": "AKIA************ABCD", "path": "a/client.py", "lines": [7], "commit": "c3"}]
+
+
+def test_history_reports_are_judged_per_planted_key(tmp_path):
+    order = {"c1": 0, "c2": 1, "c3": 2, "c4": 3}
+    findings = [{"rule": "CL201", "path": "a/settings.py", "line": 10, "commit": "c2",
+                 "message": "AWS access key id AKIA************WXYZ in source"},
+                {"rule": "CL101", "path": "a/client.py", "line": 7, "commit": "c4",  # names the call, not the key
+                 "message": "Hardcoded AWS credentials passed to boto3.client"},
+                {"rule": "CL201", "path": "b.py", "line": 1, "commit": "c1", "message": "AKIA************EXMP here"}]
+    (tmp_path / "cl.json").write_text(json.dumps(findings))
+    cl = history.credlint_report(tmp_path / "cl.json", _planted(), order)
+    assert (cl["found"], cl["commit_right"], cl["planted"], cl["findings"]) == (2, 1, 2, 3)
+    assert cl["keys"][1]["rules"] == ["CL101"] and not cl["keys"][1]["commit_right"]
+    assert cl["key_ids"] == ["AKIA************EXMP", "AKIA************WXYZ"]
+    key_id = "AKIA" + "Q" * 12 + "WXYZ"
+    lines = [{"commitHash": "c4", "reason": "AWS API Key", "stringsFound": [key_id]},  # the removal's diff
+             {"commitHash": "c2", "reason": "AWS API Key", "stringsFound": [key_id]},
+             {"commitHash": "c3", "reason": "Generic Secret", "stringsFound": ["x" * 40]}]
+    (tmp_path / "th.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    th = history.trufflehog_report(tmp_path / "th.jsonl", _planted(), order)
+    assert (th["found"], th["commit_right"], th["findings"]) == (1, 1, 3)  # earliest commit: the one that added it
+    patches = tmp_path / "patches-0"
+    patches.mkdir()
+    (patches / "0002-add.patch").write_text("From c2 Mon Sep 17 00:00:00 2001\n+KEY = ...\n")
+    (patches / "0004-drop.patch").write_text("From c4 Mon Sep 17 00:00:00 2001\n-KEY = ...\n")
+    baseline = {"results": {f"patches-0/{name}": [{"type": "AWS Access Key", "hashed_secret": histories.sha1(key_id),
+                                                  "line_number": 2}] for name in ("0004-drop.patch", "0002-add.patch")}}
+    (tmp_path / "ds.json").write_text(json.dumps(baseline))
+    ds = history.detect_secrets_report(tmp_path / "ds.json", patches, _planted(), order,
+                                       {histories.sha1(key_id): "AKIA************WXYZ"})
+    assert (ds["found"], ds["commit_right"], ds["findings"]) == (1, 1, 2)
+    (tmp_path / "cut.json").write_text('{"results": {')  # a run stopped at its timeout
+    assert "error" in history.detect_secrets_report(tmp_path / "cut.json", patches, _planted(), order, {})
+    assert history.credlint_report(tmp_path / "missing.json", _planted(), order) == {}
+
+
+def test_timed_out_runs_are_flagged():
+    runs = [procs.Run(1800.0, 1000, 1799.0, -9, 0.0, True), procs.Run(1800.0, 1000, 1799.0, -9, 0.0, True)]
+    st = stats.stats_of(runs)
+    assert st["timed_out"] == 2 and "timed_out" not in stats.stats_of([procs.Run(1.0, 1, 1.0, 0)])
+    assert stats.stat_row("detect-secrets", st, 10.0)[4] == "2 (2 did not finish)"
+
+
+def _history_results(stopped=False):
+    ds = _stat(1800.0)
+    if stopped:
+        ds["timed_out"] = 1
+    judged = {"planted": 2, "found": 2, "commit_right": 2, "findings": 4, "key_ids": ["AKIA************WXYZ"],
+              "keys": [{"masked": "AKIA************WXYZ", "found": True, "commit_right": True, "rules": ["CL201"]},
+                       {"masked": "AKIA************ABCD", "found": True, "commit_right": True, "rules": ["CL101"]}]}
+    planted = [dict(p, how="a new production.env; the file deleted later", commit_index=2, removed_index=5,
+                    commit="c2" * 20) for p in _planted()]
+    return {"scenarios": {"history": {"timeout_s": 1800, "size": 50, "histories": {
+        "self": {"skipped": "the benchmark is not in a git repository"},
+        "generated": {"commits": 50, "history": {"planted": planted, "pool": 16, "changes": {}, "kinds": {}},
+                      "verify": {"commits_read": 49, "file_versions": 80},
+                      "patches": {"wall": 0.5, "patches": 50, "lines": 900, "bytes": 40_000},
+                      "stats": {history.COLD: _stat(2.0), history.WARM: _stat(1.0),
+                                history.TRUFFLEHOG: _stat(20.0), history.DETECT_SECRETS: ds},
+                      "reports": {"credlint": judged, "credlint, warm": judged,
+                                  history.TRUFFLEHOG: dict(judged, commit_right=1), history.DETECT_SECRETS: {}}}}}}}
+
+
+def test_history_targets_report_and_chart():
+    results = _history_results(stopped=True)
+    verdicts = {(e["scenario"], e["target"]): (e["ok"], e["measured"]) for e in history.targets(results)}
+    name = "10. history, generated (50 commits)"
+    assert verdicts[(name, "credlint reports every planted key")] == (True, "2 of 2")
+    assert verdicts[(name, "... with the commit that introduced it")][0] is True
+    assert verdicts[(name, "credlint faster than trufflehog")] == (True, "2.00 s vs 20.00 s: 0.10x")
+    assert verdicts[(name, "credlint faster than detect-secrets")] == (True, "2.00 s vs did not finish in 1800 s: < 0.00x")
+    text = "\n".join(history.render(results))
+    assert "## 10. Git history" in text and "did not finish in 1800 s" in text and "skipped" in text
+    assert "| trufflehog | 20.00 s | 49 MB | 0.10x | 10.0x | 2 of 2 | 1 of 2 |" in text
+    assert "AKIA************ABCD" in text and not re.search(r"AKIA[A-Z2-7]{16}", text)
+    made = history.charts(results)
+    assert [c.name for c in made] == ["history"] and [b[0] for b in made[0].bars] == [
+        "credlint", "credlint, warm cache", "trufflehog 2.2.1"]  # detect-secrets did not finish: no bar
+    assert "did not finish" in made[0].subtitle and "every commit" in made[0].footer
+    svg = charts.bar_chart_svg(made[0].title, made[0].bars, made[0].subtitle, footer=made[0].footer)
+    assert "every commit" in svg and "cold full scan" not in svg
+    ET.fromstring(svg)

@@ -26,7 +26,8 @@ Standard library only (Python >= 3.9). See benchmarks/README.md for what each
 scenario measures and why it is measured that way.
 """
 
-SCENARIOS = NAMES  # ("full", "cache", "precommit", "ide", "memory", "scale", "aws", "js", "js-precommit", "profile")
+SCENARIOS = NAMES  # ("full", "cache", "precommit", "ide", "memory", "scale", "aws", "js", "js-precommit", "history",
+#                      "profile")
 
 
 def reproduce_command(argv: List[str]) -> str:
@@ -65,6 +66,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="repetitions of the competitors that take minutes per run (bandit, detect-secrets, "
                              "semgrep, eslint; default 3, --quick 1)")
     parser.add_argument("--skip-semgrep", action="store_true", help="do not install or run semgrep")
+    parser.add_argument("--history-commits", type=int, default=0, metavar="N",
+                        help="commits of the generated history of scenario 10 (default 20000, --quick 2000; "
+                             "at least 10), kept in <cache-dir>/history-<N>")
     parser.add_argument("--only", help=f"comma-separated scenarios to run (of {', '.join(SCENARIOS)})")
     parser.add_argument("--render-only", action="store_true",
                         help="measure nothing: write the report again from <cache-dir>/results.json")
@@ -85,6 +89,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     unknown = set(wanted) - set(SCENARIOS)
     if unknown:
         print(f"run.py: unknown scenario(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    if args.history_commits and args.history_commits < 10:
+        print("run.py: --history-commits: at least 10", file=sys.stderr)
         return 2
     if args.render_only:
         results = json.loads((Path(args.cache_dir) / "results.json").read_text())

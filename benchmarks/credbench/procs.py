@@ -20,33 +20,42 @@ class Run(NamedTuple):
     cpu: float  # user + system seconds of the process tree
     rc: int
     other_cpu: Optional[float] = None  # share of the machine's CPU other processes used meanwhile
+    timed_out: bool = False  # stopped after the `timeout` it was given: wall is a lower bound
 
 
 # A fresh, small child runs each measured command: it times spawn..reap itself
 # (so its own start-up is not counted) and reports getrusage(RUSAGE_CHILDREN).
 # Measuring from this (large) process instead would report its own memory as
 # the command's peak: a vfork'd child's RSS high-water mark starts from the
-# parent's, before exec.
+# parent's, before exec. With a timeout, the command runs in a session of its own,
+# killed whole (its workers too) when the time is up.
 LAUNCHER = r"""
-import json, os, resource, subprocess, sys, time
+import json, os, resource, signal, subprocess, sys, time
 spec = json.loads(sys.argv[1])
 def opened(path, mode):
     return open(path, mode) if path else subprocess.DEVNULL
 stdin, stdout = opened(spec.get("stdin"), "rb"), opened(spec.get("stdout"), "wb")
 stderr = opened(spec.get("stderr"), "wb")
+timeout = spec.get("timeout")
 start = time.perf_counter()
-proc = subprocess.Popen(spec["argv"], stdin=stdin, stdout=stdout, stderr=stderr, cwd=spec.get("cwd"))
-rc = proc.wait()
+proc = subprocess.Popen(spec["argv"], stdin=stdin, stdout=stdout, stderr=stderr, cwd=spec.get("cwd"),
+                        start_new_session=bool(timeout))
+timed_out = False
+try:
+    rc = proc.wait(timeout=timeout)
+except subprocess.TimeoutExpired:
+    os.killpg(proc.pid, signal.SIGKILL)
+    rc, timed_out = proc.wait(), True
 wall = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 sys.stdout.write(json.dumps({"wall": wall, "maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime,
-                             "rc": rc, "pid": proc.pid}))
+                             "rc": rc, "pid": proc.pid, "timed_out": timed_out}))
 """
 
 
 def _launch(argv: Sequence[str], env: Optional[Dict[str, str]], cwd: Optional[str], stdin: Optional[str],
-            stdout: Optional[str], stderr: Optional[str]) -> subprocess.Popen:
-    spec = {"argv": list(argv), "cwd": cwd, "stdin": stdin, "stdout": stdout, "stderr": stderr}
+            stdout: Optional[str], stderr: Optional[str], timeout: Optional[float] = None) -> subprocess.Popen:
+    spec = {"argv": list(argv), "cwd": cwd, "stdin": stdin, "stdout": stdout, "stderr": stderr, "timeout": timeout}
     return subprocess.Popen([sys.executable, "-c", LAUNCHER, json.dumps(spec)], stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
@@ -59,12 +68,15 @@ def _report(proc: subprocess.Popen, argv: Sequence[str]) -> Dict[str, Any]:
 
 
 def run_timed(argv: Sequence[str], env: Optional[Dict[str, str]] = None, cwd: Optional[str] = None,
-              stdin: Optional[str] = None, stdout: Optional[str] = None, stderr: Optional[str] = None) -> Run:
+              stdin: Optional[str] = None, stdout: Optional[str] = None, stderr: Optional[str] = None,
+              timeout: Optional[float] = None) -> Run:
     """Run a command once in a fresh launcher child: wall time of spawn..reap,
     CPU of the whole tree, and the peak RSS of the largest single process in
-    it (ru_maxrss of RUSAGE_CHILDREN: the command and the workers it reaped)."""
-    r = _report(_launch(argv, env, cwd, stdin, stdout, stderr), argv)
-    return Run(r["wall"], r["maxrss_kb"], r["cpu"], r["rc"])
+    it (ru_maxrss of RUSAGE_CHILDREN: the command and the workers it reaped).
+    After `timeout` seconds (if given) it is killed: timed_out, and wall is
+    the timeout."""
+    r = _report(_launch(argv, env, cwd, stdin, stdout, stderr, timeout), argv)
+    return Run(r["wall"], r["maxrss_kb"], r["cpu"], r["rc"], timed_out=bool(r.get("timed_out")))
 
 
 def _descendants(pid: int) -> List[int]:
@@ -145,10 +157,11 @@ def alternate(commands: Sequence[Command], reps: int, title: str) -> Dict[str, L
             wanted = command.reps or reps
             if len(runs[command.label]) >= wanted:
                 continue
+            kwargs = command.make(len(runs[command.label]))  # before the snapshot: it may do untimed work
             before = cpu_snapshot()
-            run = run_timed(**command.make(len(runs[command.label])))
+            run = run_timed(**kwargs)
             run = run._replace(other_cpu=other_load(before, cpu_snapshot(), usable_cpus()))
             runs[command.label].append(run)
             log(f"{title} {len(runs[command.label])}/{wanted}: {command.label}: {fmt_seconds(run.wall)} "
-                f"(rss {fmt_mb(run.maxrss_kb)}, rc {run.rc})")
+                f"(rss {fmt_mb(run.maxrss_kb)}, rc {run.rc}{', did not finish' if run.timed_out else ''})")
     return runs

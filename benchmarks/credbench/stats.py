@@ -93,7 +93,7 @@ def count(items: Iterable[str]) -> Dict[str, int]:
 
 def stats_of(runs: Sequence[Any]) -> Dict[str, Any]:
     """The summary of a command's runs (procs.Run tuples) that results.json keeps."""
-    return {
+    out = {
         "wall": summarize([r.wall for r in runs]),
         "cpu": summarize([r.cpu for r in runs]),
         "maxrss_kb": max((r.maxrss_kb for r in runs), default=None),
@@ -101,6 +101,10 @@ def stats_of(runs: Sequence[Any]) -> Dict[str, Any]:
         "rcs": sorted({r.rc for r in runs}),
         "raw": [r._asdict() for r in runs],
     }
+    timed_out = sum(1 for r in runs if getattr(r, "timed_out", False))
+    if timed_out:  # runs stopped at their timeout: their wall time is a lower bound
+        out["timed_out"] = timed_out
+    return out
 
 
 def median_wall(stats: Dict[str, Any], label: str) -> Optional[float]:
@@ -117,7 +121,8 @@ def stat_row(label: str, st: Dict[str, Any], reference: Optional[float], extra: 
     """A row under STAT_HEADERS; the last column is `reference` (credlint's median) over this median."""
     w = st["wall"]
     other = st.get("other_cpu") or {}
-    return [label, fmt_seconds(w["median"]), fmt_seconds(w["min"]), fmt_seconds(w["max"]), str(w["n"]),
+    n = f"{w['n']} ({st['timed_out']} did not finish)" if st.get("timed_out") else str(w["n"])
+    return [label, fmt_seconds(w["median"]), fmt_seconds(w["min"]), fmt_seconds(w["max"]), n,
             fmt_seconds(st["cpu"]["median"]), fmt_mb(st["maxrss_kb"]), fmt_pct(other.get("max")),
             fmt_ratio(ratio(reference, w["median"])) if reference is not None else "", *extra]
 

@@ -90,6 +90,37 @@ def setup_tools(venv: Path, quick: bool, skip_semgrep: bool) -> Dict[str, Dict[s
     return tools
 
 
+# The Python release of trufflehog (2.x; 3.x is a Go binary, not on PyPI), which scans
+# every commit's diff on every branch; installed only when scenario 10 runs.
+TRUFFLEHOG_PIN = ("truffleHog", "2.2.1")
+
+
+def setup_trufflehog(venv: Path) -> Dict[str, Any]:
+    """truffleHog 2.x into the competitors' venv (pinned, recorded in its stamp with
+    the others); returns {bin, version, pinned} or {error}."""
+    name, pin = TRUFFLEHOG_PIN
+    stamp = venv / "credlint-benchmark-pins.json"
+    python = venv_bin(venv, "python")
+    installed: Dict[str, Any] = json.loads(stamp.read_text()) if stamp.exists() else {}
+    if installed.get(name) != pin:
+        log(f"tools: pip install {name}=={pin}")
+        proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                               f"{name}=={pin}"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            message = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["pip failed"]
+            return {"error": f"not installed: {message[0]}"}
+        installed[name] = pin
+        stamp.write_text(json.dumps(installed))
+    try:
+        # it has no --version: the installed distributions say
+        version = capture([str(python), "-c", "import importlib.metadata as m; "
+                           "print(f\"truffleHog {m.version('truffleHog')} (GitPython {m.version('GitPython')}, "
+                           "truffleHogRegexes {m.version('truffleHogRegexes')})\")"], env=tool_env()).strip()
+    except (OSError, RuntimeError) as exc:
+        return {"error": f"does not run: {exc}"}
+    return {"bin": str(venv_bin(venv, "trufflehog")), "version": version, "pinned": pin}
+
+
 def _imports_checkout(python: str) -> bool:
     try:
         where = capture([python, "-c", "import credlint, os; print(os.path.realpath(credlint.__file__))"],

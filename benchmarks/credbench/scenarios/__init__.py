@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Dict, Tuple
 
 from ..bench import Scenario
-from . import aws, cache, full, ide, js, jsprecommit, memory, precommit, profile, scale
+from . import aws, cache, full, history, ide, js, jsprecommit, memory, precommit, profile, scale
 
 ALL: Tuple[Scenario, ...] = (
     full.SCENARIO,  # 1. full scan, cold, next to the competitors
@@ -22,6 +22,7 @@ ALL: Tuple[Scenario, ...] = (
     aws.SCENARIO,  # 7. the AWS-heavy Python corpus: .py tree and whole sdists, text/JSON/SARIF (issue 16)
     js.SCENARIO,  # 8. the JavaScript/TypeScript corpus next to the JS tools (issue 12)
     jsprecommit.SCENARIO,  # 9. pre-commit shape on .ts files (issue 12)
+    history.SCENARIO,  # 10. git history: the project's own and a generated one, next to trufflehog and detect-secrets
     profile.SCENARIO,  # where the time goes
 )
 
