@@ -65,7 +65,7 @@ def test_python_syntax_error_messages_are_redacted(tmp_path, monkeypatch):
 
     def parse_as_39(source, *args):
         raise SyntaxError(f'Missing parentheses in call to \'print\'. Did you mean print("{SECRET}")?',
-                          (source.path, 2, 1, "", 2, 1))
+                          (source.path, 2, 1, ""))
 
     monkeypatch.setattr(python, "parse", parse_as_39)
     code = f'import boto3\nprint "{SECRET}"\nboto3.client("s3", aws_secret_access_key=x)\n'
@@ -110,7 +110,7 @@ def test_python_suggestions_that_quote_the_line_are_dropped(tmp_path, monkeypatc
 
     def parse_as_39(source, *args):
         raise SyntaxError("Missing parentheses in call to 'print'. Did you mean print(\"Zq8#vR2!mK5pL\")?",
-                          (source.path, 2, 1, "", 2, 1))
+                          (source.path, 2, 1, ""))
 
     monkeypatch.setattr(python, "parse", parse_as_39)
     code = 'import boto3\nprint "Zq8#vR2!mK5pL"\nboto3.client("s3", aws_secret_access_key=x)\n'
@@ -133,7 +133,7 @@ def test_notebook_cell_suggestions_that_quote_the_line_are_dropped(tmp_path, mon
         if "print " not in text:
             return real_parse(text)
         raise SyntaxError("Missing parentheses in call to 'print'. Did you mean print(\"Zq8#vR2!mK5pL\")?",
-                          ("<notebook>", 1, 1, "", 1, 1))
+                          ("<notebook>", 1, 1, ""))
 
     monkeypatch.setattr(notebook, "_parse", parse_as_39)
     cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": n, "source": [source]}
