@@ -141,7 +141,7 @@ class Linter:
         inputs = tuple(sorted({i for r in results for i in r.inputs}))
         result = FileResult(path, findings=tuple(findings), notices=tuple(notices), file_type=file_type,
                             inputs=inputs)
-        if has_marker(data):
+        if has_marker(data, own_only=not (findings or self.report_unused_ignores)):
             result = self._suppress(result, source or Source.for_text(path, data))
         return result
 

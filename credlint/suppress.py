@@ -36,8 +36,14 @@ _MARKER_TOKENS = (b"credlint:", b"CREDLINT:", b"Credlint:", b"noqa", b"NOQA", b"
                   b"gitleaks:allow", b"nosec", b"NOSEC")
 
 
-def has_marker(data: bytes) -> bool:
-    return any(token in data for token in _MARKER_TOKENS)
+_OWN_TOKENS = _MARKER_TOKENS[:3]
+
+
+def has_marker(data: bytes, own_only: bool = False) -> bool:
+    """own_only: only credlint's own form, the one that has something to say
+    (a bare or unknown-rule directive) in a file without findings; every
+    `in` is a pass over the file, and most files have no finding."""
+    return any(token in data for token in (_OWN_TOKENS if own_only else _MARKER_TOKENS))
 
 _COMMENT = r"(?:#|//|;|--|<!--|/\*)"
 _CREDLINT = re.compile(_COMMENT + r"\s*credlint:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)

@@ -79,3 +79,56 @@ def test_a_placeholder_after_a_label_is_not_a_secret(lint):
 def test_python_that_does_not_parse_still_reports_the_secret(lint):
     code = src('print "starting"\naws_secret_access_key = "@SECRET@"\n')
     assert found(lint(code, filename="legacy.py")) == [("CL202", 2)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_standalone_values_are_what_the_value_regex_finds(seed):
+    """The translate-and-find search for 40-character values must find what
+    the regex it replaces finds, at the edges of a range too (a run under way
+    at `start`, a run cut by `end`, `=` padding, non-ASCII text)."""
+    import random
+    import string
+
+    from credlint.languages.text import _VALUE, standalone_values
+
+    alphabet = string.ascii_letters + string.digits + "/+"
+    rng = random.Random(seed)
+    for _ in range(2000):
+        parts = []
+        for _ in range(rng.randint(0, 6)):
+            parts.append("".join(rng.choice(alphabet) for _ in range(rng.choice([1, 39, 40, 41, 80, rng.randint(0, 50)]))))
+            parts.append(rng.choice([" ", "=", "==", "\n", "'", '"', "-", "é", "€", "\udce9", ""]))
+        text = "".join(parts)
+        start = rng.randint(0, len(text))
+        for begin, end in ((0, len(text)), (start, len(text)), (0, start), (start, rng.randint(start, len(text)))):
+            assert list(standalone_values(text, begin, end)) == [m.span() for m in _VALUE.finditer(text, begin, end)]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_context_matches_are_what_the_context_regex_finds(seed):
+    """The context pattern is searched only before quoted 40-character values:
+    it must find what a search of the whole text finds, overlapping
+    candidates and values too far from their label included."""
+    import random
+    import string
+
+    from credlint.languages.text import _DETECT_SECRETS_AWS, _context_matches
+
+    alphabet = string.ascii_letters + string.digits + "/+"
+    rng = random.Random(seed)
+    found = 0
+
+    def piece():
+        value = "".join(rng.choice(alphabet) for _ in range(rng.choice([39, 40, 40, 41])))
+        return rng.choice([
+            rng.choice(["aws", "AWS_", "Aws-"]) + "x" * rng.randint(0, 24) + rng.choice(["key", "TOKEN", "pass", ""])
+            + rng.choice([" = ", ": ", "", "\n", "x" * rng.randint(0, 24)]) + rng.choice("'\"") + value
+            + rng.choice(["'", '"', "", "="]),
+            value, "'", " ", "\n", "aws"])
+
+    for _ in range(3000):
+        text = "".join(piece() for _ in range(rng.randint(0, 6)))
+        expected = [m.span(1) for m in _DETECT_SECRETS_AWS.finditer(text)]
+        assert [m.span(1) for m in _context_matches(_DETECT_SECRETS_AWS, text)] == expected, text
+        found += len(expected)
+    assert found > 100  # the inputs do reach the pattern
