@@ -46,6 +46,13 @@ SUFFIXES = {
     ".svelte": "javascript",
 }
 
+# TypeScript declaration files hold types and no code (the compiler refuses an
+# implementation there): no SDK call can be in one, so they are read as text,
+# for key material only. AWS SDK v3 ships thousands of them, full of
+# `credentials` and `accessKeyId` in types; parsing them was a third of the
+# JS benchmark corpus's analysis.
+_DECLARATIONS = (".d.ts", ".d.mts", ".d.cts")
+
 NAMES = {
     # boto 2, s3cmd, s3fs/goofys-style credential files
     ".boto": "ini",
@@ -92,6 +99,8 @@ def detect(path: str, head: bytes) -> str:
         return NAMES[lower]
     if _DOTENV_NAME.match(name):
         return "dotenv"
+    if lower.endswith(_DECLARATIONS):
+        return "any"
     suffix = os.path.splitext(lower)[1]
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
