@@ -104,3 +104,37 @@ def test_a_clause_with_common_all_tokens_does_not_open_the_gate():
     assert not gate.admits(prefilter._FileView(common))
     assert rules_that_may_match(common, plan) == []
     assert [r.id for r, _ in rules_that_may_match(b"SECRET = ''.join(parts)\n", plan)] == ["T2"]
+
+
+def _js_rules(data: bytes):
+    return {r.id for r, _ in rules_that_may_match(data, LINTER.plan("javascript"))}
+
+
+def test_js_sdk_call_rules_need_a_way_to_the_sdk_in_the_file():
+    """The SDK's own bundles mention `credentials` everywhere and import
+    neither `aws-sdk` nor `@aws-sdk/client-*`: not parsed for CL401/CL402.
+    A file naming the SDK's module, or a relative module (through which the
+    resolver can reach it), is."""
+    bundle = (b'"use strict";\nvar core = require("@aws-sdk/core");\nvar smithy = require("@smithy/types");\n'
+              b"function resolve(config) { return config.credentials || { accessKeyId: config.id }; }\n")
+    assert not {"CL401", "CL402"} & _js_rules(bundle)
+    for way in (b"const AWS = require('aws-sdk');\n", b'import { S3Client } from "@aws-sdk/client-s3";\n',
+                b"import S3 from 'aws-sdk/clients/s3';\n", b"const { AWS } = require('./aws');\n",
+                b'import { AWS } from "../lib/aws";\n', b"import AWS from 'aws-sdk/global';\n"):
+        assert {"CL401", "CL402"} <= _js_rules(way + b"new AWS.S3({ accessKeyId: id });\n"), way
+
+
+def test_a_client_reached_through_a_relative_module_is_still_reported(tmp_path):
+    """app.mjs names no SDK module: only the relative import gets it parsed,
+    and the resolver follows it to aws.mjs, which requires aws-sdk."""
+    import json
+
+    from conftest import KEY_ID, SECRET, run_cli
+
+    (tmp_path / "aws.mjs").write_text("const AWS = require('aws-sdk');\nexport { AWS };\n")
+    (tmp_path / "app.mjs").write_text(
+        "import { AWS } from './aws.mjs';\n"
+        f"const s3 = new AWS.S3({{ accessKeyId: '{KEY_ID}', secretAccessKey: '{SECRET}' }});\n")
+    proc = run_cli("--isolated", "--no-cache", "--format", "json", str(tmp_path))
+    found = {(f["rule"], f["path"].rsplit("/", 1)[-1]) for f in json.loads(proc.stdout)}
+    assert ("CL401", "app.mjs") in found, proc.stdout

@@ -110,7 +110,7 @@ class JavaScriptAnalyzer(Analyzer):
                 names.update(group.credentials)
             names.update(match.credential_properties)
             tokens = sorted({n.encode() for n in names if len(n) >= 8})
-            return [Clause(any=tuple(tokens))]
+            return [Clause(any=tuple(tokens), regex=_reaching_the_sdk(match, library))]
         return []
 
     def merge_shared(self, kind: str, docs, library):
@@ -193,6 +193,24 @@ class JavaScriptAnalyzer(Analyzer):
         old, new = before.encode("utf-8", "surrogatepass"), after.encode("utf-8", "surrogatepass")
         grammar = grammar_for(path, old)
         return error_count(parse(new, grammar, path)) <= error_count(parse(old, grammar, path))
+
+
+def _reaching_the_sdk(match, library) -> Optional[Pattern[bytes]]:
+    """A file can name an SDK callee only through a string that names its
+    module (`'aws-sdk'`, `"@aws-sdk/client-s3"`), or through a relative module
+    that does (the resolver follows `./` and `../` imports): one of the two
+    must be in it. The SDK's own bundles are full of `credentials` and import
+    neither. None when a callee pattern names no module (it could be anything)."""
+    import re
+
+    patterns = [c for g in match.groups for c in g.callees] + [t for g in match.assignments for t in g.targets]
+    modules = {re.split(r"[.*]", p[len("new "):] if p.startswith("new ") else p, maxsplit=1)[0] for p in patterns}
+    if not modules or not all(modules):
+        return None
+    sdk = library.shared("javascript-sdk")
+    modules.update(alias for alias, target in sdk.aliases.items() if target.startswith(tuple(modules)))
+    names = b"|".join(re.escape(m.encode()) for m in sorted(modules, key=len, reverse=True))
+    return re.compile(rb"""["'`](?:\.\.?["'`/]|""" + names + rb")")
 
 
 def _tails(names: Sequence[str]) -> List[str]:
