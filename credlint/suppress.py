@@ -32,11 +32,9 @@ from .model import Finding, Notice, Suppressed
 # scan. Plain `in` checks, in the spellings people write (a case-insensitive
 # regex over every file cost a millisecond a file); the directives themselves
 # are then read in any case.
-_MARKER_TOKENS = (b"credlint:", b"CREDLINT:", b"Credlint:", b"noqa", b"NOQA", b"NoQA", b"allowlist", b"ALLOWLIST",
-                  b"gitleaks:allow", b"nosec", b"NOSEC")
-
-
-_OWN_TOKENS = _MARKER_TOKENS[:3]
+_OWN_TOKENS = (b"credlint:", b"CREDLINT:", b"Credlint:")
+_MARKER_TOKENS = _OWN_TOKENS + (b"noqa", b"NOQA", b"NoQA", b"allowlist", b"ALLOWLIST", b"gitleaks:allow", b"nosec",
+                                b"NOSEC")
 
 
 def has_marker(data: bytes, own_only: bool = False) -> bool:
@@ -44,6 +42,7 @@ def has_marker(data: bytes, own_only: bool = False) -> bool:
     (a bare or unknown-rule directive) in a file without findings; every
     `in` is a pass over the file, and most files have no finding."""
     return any(token in data for token in (_OWN_TOKENS if own_only else _MARKER_TOKENS))
+
 
 _COMMENT = r"(?:#|//|;|--|<!--|/\*)"
 _CREDLINT = re.compile(_COMMENT + r"\s*credlint:\s*ignore\b(?:\[([^\]]*)\])?", re.IGNORECASE)

@@ -211,3 +211,15 @@ def test_statistics_counts_findings_per_rule(tmp_path):
                                                  "1\tCL201\taws-access-key-id"]
     data = json.loads(run_cli("--no-cache", "--statistics", "--format", "json", ".", cwd=str(tmp_path)).stdout)
     assert data[0] == {"rule": "CL101", "name": "hardcoded-credentials-in-sdk-call", "count": 2, "fixable": 2}
+
+
+def test_a_file_without_findings_still_hears_about_its_own_directives(tmp_path):
+    """Without findings only credlint's own form has something to say (a bare
+    one, an unknown rule); a stray `# noqa` has nothing to say."""
+    text = ("import boto3\ns3 = boto3.client('s3', aws_access_key_id=None)  # credlint: ignore\n"
+            "t = 1  # credlint: ignore[CL2O1]\nu = 2  # noqa\n")
+    result = _lint(tmp_path, "app.py", text)
+    assert result.findings == ()
+    notes = sorted((n.line, n.message.split(":")[0]) for n in result.notices if n.kind == "suppression")
+    assert notes == [(2, "`credlint"), (3, "`credlint")]
+    assert "without rules is not honoured" in result.notices[0].message + result.notices[1].message
