@@ -77,8 +77,10 @@ NAMES = {
 _DOTENV_NAME = re.compile(r"^\.env(?:\.[\w.-]+)?$", re.IGNORECASE)
 
 # An AWS shared config/credentials file by content: comments or blank lines,
-# then a `[section]` header, and an AWS setting within the first bytes.
-_INI_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:[#;][^\n]*)?\r?\n)*[ \t]*\[[^\]\r\n]+\][ \t]*\r?\n")
+# then a `[section]` header, and an AWS setting within the first bytes. (A
+# comment stops before \r: a CRLF line read two ways made 40 comment lines
+# take 2^40 steps.)
+_INI_HEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:[#;][^\r\n]*)?\r?\n)*[ \t]*\[[^\]\r\n]+\][ \t]*\r?\n")
 _AWS_SETTING = re.compile(rb"(?m)^[ \t]*(?:aws_access_key_id|aws_secret_access_key|aws_session_token|role_arn|"
                           rb"sso_start_url|sso_session|credential_process|source_profile)[ \t]*[=:]")
 # A file without an extension that assigns AWS variables shell-style: `export AWS_SECRET_ACCESS_KEY=...`.

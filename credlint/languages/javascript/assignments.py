@@ -16,8 +16,9 @@ from .syntax import Positions
 from .values import Resolver
 
 # `name: 'value'` / `name = "value"` / `export NAME=value` in a comment: a
-# commented-out credential.
-_COMMENTED = re.compile(r"""([A-Za-z_$][\w$]*)['"]?\s*[:=]\s*['"`]?([A-Za-z0-9/+=]{16,})(?![A-Za-z0-9/+=])""")
+# commented-out credential. A name starts where an identifier does (a search
+# from every letter of a long run was quadratic).
+_COMMENTED = re.compile(r"""(?<![\w$])([A-Za-z_$][\w$]*)['"]?\s*[:=]\s*['"`]?([A-Za-z0-9/+=]{16,})(?![A-Za-z0-9/+=])""")
 
 
 def secret_assignments(rule, match, model: ModuleModel, resolver: Resolver, policy: KeyPolicy,

@@ -289,10 +289,12 @@ def _names(roots: Sequence[ast.AST]) -> Set[str]:
 
 
 # Where a line may bind names: a def or class, an import, a for/with/global,
-# or an assignment (its targets before `=`).
+# or an assignment (its targets before `=`). The targets start at the line's
+# first non-blank and take their own blanks: one way to read a run of blanks,
+# so a long line of them is read in linear time (it was quadratic).
 _BINDING = re.compile(r"(?m)^[ \t]*(?:(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)|"
                       r"((?:for|with|global|nonlocal|import|from|except)\b[^\n]*)|"
-                      r"([\w.\[\], \t()*]*?)[ \t]*(?::[^=\n]*)?(?:=(?!=)|[-+*/|&^%@]=))")
+                      r"([\w.\[\],()*][\w.\[\], \t()*]*?)(?::[^=\n]*)?(?:=(?!=)|[-+*/|&^%@]=))")
 _NAME = re.compile(r"[A-Za-z_]\w*")
 
 
