@@ -132,3 +132,16 @@ def test_context_matches_are_what_the_context_regex_finds(seed):
         assert [m.span(1) for m in _context_matches(_DETECT_SECRETS_AWS, text)] == expected, text
         found += len(expected)
     assert found > 100  # the inputs do reach the pattern
+
+
+def test_a_value_on_the_line_after_its_name_is_labelled(tmp_path):
+    """Prettier wraps a long declaration after `=`: the value is still the
+    name's (a declaration file is read as text)."""
+    from conftest import lint_file
+
+    code = (b"export declare const AWS_SECRET_ACCESS_KEY =\n"
+            b'  "q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr";\n'
+            b"export declare const region:\n  string;\n")
+    result = lint_file(str(tmp_path / "keys.d.ts"), code, tmp_path)
+    assert [(f.rule_id, f.span.line) for f in result.findings] == [("CL202", 2)]
+    assert "AWS_SECRET_ACCESS_KEY" in result.findings[0].message

@@ -138,3 +138,20 @@ def test_a_client_reached_through_a_relative_module_is_still_reported(tmp_path):
     proc = run_cli("--isolated", "--no-cache", "--format", "json", str(tmp_path))
     found = {(f["rule"], f["path"].rsplit("/", 1)[-1]) for f in json.loads(proc.stdout)}
     assert ("CL401", "app.mjs") in found, proc.stdout
+
+
+@pytest.mark.parametrize("name, code", [
+    ("cr.py", b'AWS_SECRET_ACCESS_KEY = ("q7Xr2vLk9PzT4mWn8Ys1"\r    "Bc6Df3Gh5Jk0Lm2Np4Qr")\r'),
+    ("crcrlf.py", b'AWS_SECRET_ACCESS_KEY = ("q7Xr2vLk9PzT4mWn8Ys1"\r\r\n    "Bc6Df3Gh5Jk0Lm2Np4Qr")\n'),
+    ("formfeed.py", b'AWS_SECRET_ACCESS_KEY = ("q7Xr2vLk9PzT4mWn8Ys1"\x0c"Bc6Df3Gh5Jk0Lm2Np4Qr")\n'),
+    ("backslash_cr.py", b'AWS_SECRET_ACCESS_KEY = "q7Xr2vLk9PzT4mWn8Ys1" \\\r    "Bc6Df3Gh5Jk0Lm2Np4Qr"\r'),
+    ("crcrlf.js", b"const secretKey = 'q7Xr2vLk9PzT4mWn8Ys1' +\r\r\n  'Bc6Df3Gh5Jk0Lm2Np4Qr';\n"),
+    ("cr.js", b"const secretKey = 'q7Xr2vLk9PzT4mWn8Ys1' +\r  'Bc6Df3Gh5Jk0Lm2Np4Qr';\r"),
+])
+def test_a_key_split_across_any_line_ending_is_found(tmp_path, name, code):
+    """Old Mac line endings, a file converted to CRLF twice, a form feed: the
+    split-key triggers take any line break, as the parsers do."""
+    from conftest import lint_file
+
+    result = lint_file(str(tmp_path / name), code, tmp_path)
+    assert [f.rule_id for f in result.findings] == ["CL202"], result.notices

@@ -194,7 +194,10 @@ def standalone_values(text: str, start: int = 0, end: Optional[int] = None) -> I
     """(start, end) of every 40-character run of the key alphabet in
     text[start:end] that stands alone (not part of a longer run, not
     followed by base64 padding): what _VALUE.finditer(text, start, end) finds."""
-    end = len(text) if end is None else end
+    end = len(text) if end is None else min(end, len(text))
+    start = max(start, 0)
+    if start >= end:
+        return
     # latin-1 with "replace": one byte per character (`?` for the others,
     # none of which is in the alphabet), so offsets stay the text's
     runs = text[start:end].encode("latin-1", "replace").translate(_RUNS)
@@ -232,6 +235,13 @@ def _separator_before(text: str, position: int) -> Optional[int]:
             return blanks - len(separator)
     if 0 < blanks < position and text[blanks - 1] not in "\r\n":
         return blanks  # `name value`
+    wrapped = blanks  # `NAME =` and the value on the next line (as Prettier wraps a long one)
+    while wrapped > 0 and text[wrapped - 1] in " \t\r\n":
+        wrapped -= 1
+    if wrapped < blanks:  # a line break was crossed: only an explicit separator counts
+        for separator in ("=>", ":=", "=", ":"):
+            if text.endswith(separator, 0, wrapped):
+                return wrapped - len(separator)
     return None
 
 
