@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
+import signal
 import shutil
 import subprocess
 import tempfile
@@ -79,6 +81,29 @@ def lint(ruleset, tmp_path):
         return list(result.findings)
 
     return run
+
+
+class TooSlow(BaseException):
+    """Not an Exception: the engine turns those into a notice and goes on."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: int, what: str):
+    """Fails the test if the block takes longer: for hangs (catastrophic
+    backtracking), never for timings. Python's regex engine checks signals,
+    so a runaway match is interrupted."""
+    def expired(*_):
+        raise TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    except TooSlow:
+        pytest.fail(f"{what} did not finish in {seconds} s")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def run_cli(*args: str, cwd: Optional[str] = None, stdin: Optional[bytes] = None, env=None) -> subprocess.CompletedProcess:

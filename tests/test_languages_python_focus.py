@@ -110,23 +110,12 @@ def test_statement_starts_skip_strings_brackets_and_continuations():
 def test_a_long_line_of_blanks_is_read_in_linear_time(tmp_path):
     """Focus scans a large module's lines for bindings; a line of 40,000
     blanks once took quadratic time there (minutes): a hang in a hook."""
-    import signal
-
-    from conftest import KEY_ID, SECRET, lint_file
+    from conftest import deadline
 
     filler = "".join(f"def helper_{i}(value):\n    return value * {i}\n\n\n" for i in range(2000))
     code = ("import boto3\n" + filler + "PADDING = 1" + " " * 40000 + "\n"
             + " " * 40000 + "\n"
             + f's3 = boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")\n')
-
-    def too_slow(*_):
-        raise TimeoutError("focus took more than 10 s")
-
-    previous = signal.signal(signal.SIGALRM, too_slow)
-    signal.alarm(10)
-    try:
+    with deadline(10, "linting a module with a long blank line"):
         result = lint_file(str(tmp_path / "big.py"), code.encode(), tmp_path)
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
     assert [f.rule_id for f in result.findings] == ["CL101"]

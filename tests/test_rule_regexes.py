@@ -6,10 +6,9 @@ pre-commit hook. Each must get through such inputs at once; the budget is
 generous, the failures it catches take minutes."""
 from __future__ import annotations
 
-import signal
-
 import pytest
 
+from conftest import deadline, lint_file
 from credlint.ruleset import load_rules
 
 RULESET = load_rules()
@@ -40,29 +39,12 @@ def _regexes():
             yield f"key shape {name}, quoted", shape.quoted
 
 
-class _TooSlow(BaseException):
-    """Not an Exception: the engine turns those into a notice and goes on."""
-
-
-def _alarm(*_):
-    raise _TooSlow()
-
-
 @pytest.mark.parametrize("name, regex", list(_regexes()), ids=lambda v: v if isinstance(v, str) else "")
 def test_shipped_regexes_get_through_hostile_input_at_once(name, regex):
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    try:
-        for what, data in HOSTILE.items():
-            text = data if isinstance(regex.pattern, bytes) else data.decode()
-            signal.alarm(2)
-            try:
-                regex.search(text)
-            except _TooSlow:
-                pytest.fail(f"{name} ({regex.pattern!r}) did not finish in 2 s on {what}")
-            finally:
-                signal.alarm(0)
-    finally:
-        signal.signal(signal.SIGALRM, previous)
+    for what, data in HOSTILE.items():
+        text = data if isinstance(regex.pattern, bytes) else data.decode()
+        with deadline(2, f"{name} ({regex.pattern!r}) on {what}"):
+            regex.search(text)
 
 
 HOSTILE_FILES = {
@@ -85,14 +67,5 @@ HOSTILE_FILES = {
 def test_hostile_files_are_linted_at_once(tmp_path, name):
     """End to end, every analyzer's own regexes included: such a file gets a
     result (and the run goes on) in well under the budget."""
-    from conftest import lint_file
-
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(10)
-    try:
+    with deadline(10, f"linting {name}"):
         lint_file(str(tmp_path / name), HOSTILE_FILES[name], tmp_path)
-    except _TooSlow:
-        pytest.fail(f"{name} took more than 10 s to lint")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)

@@ -10,6 +10,7 @@ tree-sitter is imported only when a file of this type passes the prefilter.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Pattern, Sequence, Tuple
 
@@ -201,8 +202,6 @@ def _reaching_the_sdk(match, library) -> Optional[Pattern[bytes]]:
     that does (the resolver follows `./` and `../` imports): one of the two
     must be in it. The SDK's own bundles are full of `credentials` and import
     neither. None when a callee pattern names no module (it could be anything)."""
-    import re
-
     patterns = [c for g in match.groups for c in g.callees] + [t for g in match.assignments for t in g.targets]
     modules = {re.split(r"[.*]", p[len("new "):] if p.startswith("new ") else p, maxsplit=1)[0] for p in patterns}
     if not modules or not all(modules):
