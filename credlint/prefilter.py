@@ -6,7 +6,8 @@ triggers are a list of clauses, any of which lets the file through:
 
     {any: [tokens]}   one of the tokens occurs
     {all: [tokens]}   every token occurs
-    {regex: R}        R matches (checked last: regexes are slow on big files)
+    {regex: R}        R matches (checked last: regexes are slow on big files);
+                      a list of regexes: each matches, anywhere in the file
     ignore-case       tokens are looked for in the lowercased bytes
 
 `bytes.__contains__` is a memchr-driven search, several times faster than one
@@ -23,6 +24,7 @@ class Clause(NamedTuple):
     all: Tuple[bytes, ...] = ()
     regex: Optional[Pattern[bytes]] = None
     ignore_case: bool = False
+    also: Tuple[Pattern[bytes], ...] = ()  # more regexes that must match too (regex: [R1, R2])
 
     @property
     def probes(self) -> Tuple[object, ...]:
@@ -42,16 +44,18 @@ class Clause(NamedTuple):
             out = tuple(t.encode("utf-8") for t in tokens)
             return tuple(t.lower() for t in out) if ignore_case else out
 
-        regex = spec.get("regex")
-        if regex:
-            from .patterns import compile_pattern
+        regexes = spec.get("regex") or ()
+        if isinstance(regexes, str):
+            regexes = (regexes,)
+        from .patterns import compile_pattern
 
-            compiled = compile_pattern(regex.encode("utf-8"), trusted)
+        compiled = tuple(compile_pattern(r.encode("utf-8"), trusted) for r in regexes)
         return cls(
             any=encode(spec.get("any", ())),
             all=encode(spec.get("all", ())),
-            regex=compiled if regex else None,
+            regex=compiled[0] if compiled else None,
             ignore_case=ignore_case,
+            also=compiled[1:],
         )
 
 
@@ -109,7 +113,7 @@ class _FileView:
             return False
         if clause.regex is not None and clause.regex.search(self.data) is None:
             return False
-        return True
+        return all(r.search(self.data) is not None for r in clause.also)
 
 
 _probes_cache: Dict[Tuple[bytes, ...], Tuple[object, ...]] = {}

@@ -262,7 +262,7 @@ def _clause_to_json(clause: Clause) -> dict:
     if clause.all:
         out["all"] = [t.decode("utf-8") for t in clause.all]
     if clause.regex is not None:
-        out["regex"] = clause.regex.pattern.decode("utf-8")
+        out["regex"] = [r.pattern.decode("utf-8") for r in (clause.regex,) + clause.also]
     if clause.ignore_case:
         out["ignore-case"] = True
     return out

@@ -200,3 +200,15 @@ def test_a_run_on_a_key_shaped_string_does_not_import_detect_secrets(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout + proc.stderr
     assert "CL202" in proc.stdout and "CL201" in proc.stdout
+
+
+def test_forty_letters_of_camelcase_words_are_an_identifier_not_a_key(policy):
+    """The SDKs' own code is full of such names next to `credential`; a
+    random key reads like this about once in 70 million."""
+    for value in ("ListBucketInventoryConfigurationsRequest", "ClusterContainsCapacityProviderException"):
+        assert len(value) == 40 and policy.key_shape(value) is not None
+        assert policy.is_placeholder(value), value
+    # one digit, one capital pair, or another length: not an identifier of words
+    for value in ("ListBucketInventoryConfigurationsRequ3st", "ListBucketInventoryConfigurationsREquest"):
+        assert policy.is_secret(value), value
+    assert policy.is_secret("HunterTwoIsMyLogin")  # shorter: the rule is for 40 letters only

@@ -155,3 +155,38 @@ def test_a_key_split_across_any_line_ending_is_found(tmp_path, name, code):
 
     result = lint_file(str(tmp_path / name), code, tmp_path)
     assert [f.rule_id for f in result.findings] == ["CL202"], result.notices
+
+
+def test_forty_character_identifiers_next_to_credential_do_not_get_a_bundle_parsed():
+    """An SDK bundle holds `credentials` and 40-letter names
+    (`"ClusterContainsCapacityProviderException"`), SHA-1s and upper-case
+    constants: none is a key by the policy, so CL202 does not parse it. The
+    same line with a key is let through, in every file type."""
+    names = (b'"ClusterContainsCapacityProviderException"', b'"40a89917e3175433e361b710a9d43528d7f1890a"',
+             b'"QWERTYUIOPASDFGHJKLZXCVBNM0123456789QWER"')
+    for file_type, template in (("javascript", b"const credentials = %s;\n"), ("python", b"credentials = %s\n"),
+                                ("text", b"aws credentials: %s\n")):
+        plan = LINTER.plan(file_type)
+        for name in names:
+            assert "CL202" not in {r.id for r, _ in rules_that_may_match(template % name, plan)}, (file_type, name)
+        key = b'"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"'
+        assert "CL202" in {r.id for r, _ in rules_that_may_match(template % key, plan)}, file_type
+
+
+def test_js_sdk_call_triggers_read_module_names_and_class_names_as_code():
+    """A string "." (a join, a message) is not a relative import, and a class
+    name inside a longer name or a string (the SDK's schemas:
+    `SessionCredentials$`, `"Credentials"`) is not the class: the SDK's own
+    bundles hold both. `require('.')`, `from '..'` and `new AWS.Credentials(`
+    are, and get the file analyzed."""
+    bundle = (b'const _Cr = "Credentials";\nvar SessionCredentials$ = [3, n0, _SCe];\n'
+              b'import { X } from "../models/errors";\nconst host = bucket + "." + region;\n'
+              b"function f(c) { c.setCredentials(credentials); }\n")
+    assert not {"CL401", "CL402"} & _js_rules(bundle)
+    assert not {"CL401", "CL402"} & _js_rules(b"const host = a + '.' + b;\nconst creds = { accessKeyId: id };\n")
+    for way in (b"const AWS = require('.');\n", b"const AWS = require( '..' );\n", b"import AWS from '..';\n",
+                b"const AWS = await import('.');\n"):
+        assert {"CL401", "CL402"} <= _js_rules(way + b"new AWS.S3({ accessKeyId: id });\n"), way
+    positional = b"const AWS = require('aws-sdk');\nAWS.config.credentials = new AWS.Credentials(id, secret);\n"
+    assert {"CL401", "CL402"} <= _js_rules(positional)
+    assert {"CL401", "CL402"} <= _js_rules(b"import { Credentials } from 'aws-sdk';\nnew Credentials(a, b);\n")

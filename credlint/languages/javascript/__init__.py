@@ -102,16 +102,22 @@ class JavaScriptAnalyzer(Analyzer):
             return [Clause(any=(b"loadFromPath",))]
         if compiled.kind == "sdk-call":
             match = compiled.options
-            names = set()
+            names, classes = set(), set()
             for group in match.groups:
                 names.update(group.credentials)
                 if group.parameters:  # new AWS.Credentials(id, secret): the class name
-                    names.update(_tails(group.callees))
+                    classes.update(_tails(group.callees))
             for group in match.assignments:
                 names.update(group.credentials)
             names.update(match.credential_properties)
-            tokens = sorted({n.encode() for n in names if len(n) >= 8})
-            return [Clause(any=tuple(tokens), regex=_reaching_the_sdk(match, library))]
+            reach = _reaching_the_sdk(match, library)
+            tokens = tuple(sorted({n.encode() for n in names if len(n) >= 8}))
+            clauses = [Clause(any=tokens, regex=reach)]
+            classes = {c for c in classes if len(c) >= 8}
+            if classes:
+                clauses.append(Clause(any=tuple(sorted(c.encode() for c in classes)), regex=reach,
+                                      also=(_as_identifier(classes),)))
+            return clauses
         return []
 
     def merge_shared(self, kind: str, docs, library):
@@ -209,7 +215,18 @@ def _reaching_the_sdk(match, library) -> Optional[Pattern[bytes]]:
     sdk = library.shared("javascript-sdk")
     modules.update(alias for alias, target in sdk.aliases.items() if target.startswith(tuple(modules)))
     names = b"|".join(re.escape(m.encode()) for m in sorted(modules, key=len, reverse=True))
-    return re.compile(rb"""["'`](?:\.\.?["'`/]|""" + names + rb")")
+    # (`'./x'` anywhere, but `'.'` and `'..'` only where a module is named: a string
+    # "." is everywhere, in joins and in messages)
+    return re.compile(rb"""["'`](?:\.\.?/|""" + names + rb""")|(?:require|import)\s*\(\s*["'`]\.\.?["'`]|"""
+                      rb"""\bfrom\s*["'`]\.\.?["'`]""")
+
+
+def _as_identifier(classes) -> Pattern[bytes]:
+    """A class name standing alone (`AWS.Credentials`, `{ Credentials }`), not
+    inside a longer name (`SessionCredentials`, `setCredentials`) nor a
+    string (the SDKs' schemas: `"Credentials"`)."""
+    names = b"|".join(re.escape(c.encode()) for c in sorted(classes))
+    return re.compile(rb"(?<![\w$])(?:" + names + rb")(?![\w$'\"`])")
 
 
 def _tails(names: Sequence[str]) -> List[str]:
