@@ -16,12 +16,12 @@ and never read a file again.
 from __future__ import annotations
 
 import os
-from typing import Callable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from .model import FileReport, FileResult, Finding, Notice, Rule
 from .project import UsageError, clear_caches
 from .runner import Task
-from .workspace import Workspace
+from .workspace import Unit, Workspace
 
 __all__ = ["Buffer", "Request", "Response", "run", "UsageError", "Workspace", "clear_caches",
            "EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_ERROR", "EXIT_INTERNAL"]
@@ -111,6 +111,7 @@ def run(request: Request, workspace: Optional[Workspace] = None,
     if request.write and (request.buffer is not None or request.staged or request.buffers):
         raise UsageError("fixes are written to files: a buffer or the index gets its fixed content back instead")
     failed: List[FileReport] = []
+    units: Iterable[Unit]
     if request.buffer is not None:
         unit = workspace.unit_for_buffer(request.buffer.path, request.buffer.data)
         units = [unit] if unit is not None else []
@@ -123,7 +124,8 @@ def run(request: Request, workspace: Optional[Workspace] = None,
         top = "."
     else:
         paths = list(request.paths) or ["."]
-        units, failed = workspace.units_for_paths(paths)
+        project = workspace.project_for(paths[0])  # a bad configuration stops the run before the walk
+        units = workspace.walk(paths, failed)  # walked while the files found first are linted
         top = paths[0]
     project = workspace.project_for(top)
     from . import runner
@@ -131,7 +133,8 @@ def run(request: Request, workspace: Optional[Workspace] = None,
     task = Task(fix=tuple(request.fix), write=request.write, diff=request.diff, edits=request.edits,
                 keep=request.buffer is not None)
     use_cache = workspace.overrides.cache is not False
-    files = failed + runner.run(workspace, units, task, use_cache=use_cache, jobs=request.jobs, on_file=on_file)
+    linted = runner.run(workspace, units, task, use_cache=use_cache, jobs=request.jobs, on_file=on_file)
+    files = failed + linted  # complete now: the walk is over
     if request.baseline:
         files = _without_baselined(files, request.baseline)
     return Response(

@@ -5,7 +5,7 @@ never walks a tree or reads a file itself."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from . import filetypes, languages
 from .discovery import ExcludeSpec, relative_to
@@ -118,6 +118,15 @@ class Project:
         if rel.startswith("../") or os.path.isabs(rel):
             rel = os.path.basename(absolute)  # outside the project: only its own name says
         return self._test_code.match_file(matchable(rel))
+
+    def warm(self, absolutes: Iterable[str]) -> None:
+        """Before a pool forks (runner.py): the test-code patterns and the
+        rules and analyzers for these files' types, built once, shared by the
+        workers."""
+        absolutes = list(absolutes)
+        if absolutes:
+            self.is_test_code(absolutes[0])
+        self.linter.warm({filetypes.detect(a, b"") for a in absolutes})
 
     def key_path(self, absolute: str) -> str:
         return relative_to(self.settings.root, absolute)

@@ -5,7 +5,7 @@ to lint."""
 from __future__ import annotations
 
 import os
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from .config import ConfigError, config_in, load_config
 from .discovery import Discovery, find_root
@@ -107,18 +107,22 @@ class Workspace:
     def units_for_paths(self, paths: Sequence[str]) -> Tuple[List[Unit], List[FileReport]]:
         """The files under `paths`, and reports for paths that cannot be
         linted at all (missing, or refused by the OS while walking)."""
-        units: List[Unit] = []
         failed: List[FileReport] = []
+        return list(self.walk(paths, failed)), failed
+
+    def walk(self, paths: Sequence[str], failed: List[FileReport]) -> Iterator[Unit]:
+        """The files under `paths` as the walk finds them (the runner starts
+        on the first ones while it goes on); reports for paths that cannot be
+        linted at all are added to `failed`, completely once the walk ends."""
         discovery = self.discovery(paths)
         for candidate in discovery.files(paths):
             problem = _probe(candidate.absolute) if candidate.explicit else None
             if problem is not None:
                 failed.append(_failed(candidate.path, *problem))
             else:
-                units.append(Unit(candidate.path, candidate.absolute, candidate.explicit))
+                yield Unit(candidate.path, candidate.absolute, candidate.explicit)
         for path, reason in discovery.refused:
             failed.append(_failed(path, f"cannot read: {reason}", "unreadable"))
-        return units, failed
 
     def unit_for_buffer(self, path: str, data: bytes, cache_key: str = "") -> Optional[Unit]:
         """A buffer linted as the file at `path` (stdin, an editor); None

@@ -16,8 +16,8 @@ from .stats import fmt_pct, fmt_seconds
 PROFILE_STAGES = (
     ("imports (start-up, and lazy ones later)", None, "_find_and_load"),
     ("rules: load the signed index, compile", "ruleset.py", "load_rules"),
-    ("discovery: walk, excludes, .gitignore", "workspace.py", "units_for_paths"),
-    ("linting, all files (runner)", "runner.py", "run"),
+    ("discovery: walk, excludes, .gitignore", "workspace.py", "walk"),
+    ("linting, all files (runner; the walk runs within it)", "runner.py", "run"),
     ("- read the files", "runner.py", "read_file"),
     ("- prefilter: token scans of the raw bytes", "prefilter.py", "rules_that_may_match"),
     ("- analysis of the files past the prefilter", "engine.py", "_analyze"),

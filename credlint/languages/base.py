@@ -116,6 +116,11 @@ class Analyzer:
         analyzer registered in languages.SHARED."""
         raise NotImplementedError(kind)
 
+    def warm(self) -> None:
+        """Import what analyzing a file needs (before a pool forks: the workers
+        share it). Only what every file of the type needs: a parser that only
+        some files reach stays lazy."""
+
     def decode(self, path: str, data: bytes):
         return Source.for_text(path, data)
 

@@ -272,6 +272,9 @@ class PythonAnalyzer(Analyzer):
 
     # -- analyzing --
 
+    def warm(self) -> None:
+        from . import focus  # noqa: F401
+
     def decode(self, path: str, data: bytes) -> Source:
         return Source.for_python(path, data)
 
@@ -382,7 +385,7 @@ def focused(source: Source, rules: Sequence[Tuple[Rule, Compiled]]) -> Optional[
         if not own or any(not c.any and c.regex is None for c in own):
             return None  # a rule that runs on every file (or on `all` tokens alone): it may look anywhere
         clauses.extend(own)
-    trigger = focus.Trigger(clauses)
+    trigger = focus.Trigger(tuple(dict.fromkeys(clauses)))  # CL101 and CL102 share theirs: search each once
     return focus.focused_module(source.text, source.lines, source.line_starts,
                                 source.text.encode("utf-8", "surrogatepass"), trigger)
 
