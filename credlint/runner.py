@@ -60,7 +60,7 @@ def run(workspace, units: Iterable[Unit], task: Task, use_cache: bool = True, jo
     def pending() -> Iterator[Job]:
         for unit in units:
             index = len(reports)
-            project = workspace.project_for(unit.absolute)
+            project = workspace.project_of_file(unit.absolute)
             reports.append(None)
             owners.append(project)
             key = unit.cache_key or project.key_path(unit.absolute)
@@ -139,7 +139,7 @@ def _process_one(job: Job):
     """In a worker: the unit travels with the job (the walk may have found it
     after the fork), its project is the worker's own copy of the workspace's."""
     index, unit, key = job
-    project = _state["workspace"].project_for(unit.absolute)  # type: ignore[attr-defined]
+    project = _state["workspace"].project_of_file(unit.absolute)  # type: ignore[attr-defined]
     cache = _state["caches"].get(id(project))  # type: ignore[attr-defined]
     entry, report = process(project, unit, _state["task"], cache, key)  # type: ignore[index]
     return index, (key,) + entry if entry is not None else None, report
@@ -228,14 +228,19 @@ def read_file(unit: Unit, max_size: int, linter) -> "FileResult | Tuple[os.stat_
                               skipped=True)
         if st.st_size > max_size:  # never read a huge file for nothing
             return linter.oversized(path, st.st_size)
+        # One read of the size fstat gave, plus one byte: a regular file reads
+        # short only at its end, so a short read is the whole file (one system
+        # call fewer per file than reading until an empty read).
         chunks = []
         remaining = max_size + 1
+        want = min(st.st_size + 1, remaining)
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
+            chunk = os.read(fd, want)
             chunks.append(chunk)
             remaining -= len(chunk)
+            if len(chunk) < want:
+                break
+            want = min(remaining, 1 << 20)
         data = b"".join(chunks)
         if len(data) > max_size:  # it grew while we read
             return linter.oversized(path, len(data))

@@ -42,6 +42,7 @@ class Workspace:
         self._session = None
         self._projects: Dict[Optional[str], Project] = {}
         self._config_of_dir: Dict[str, Optional[str]] = {}
+        self._project_of_dir: Dict[str, Project] = {}
 
     def _root(self, path: str) -> str:
         if self.root is None:
@@ -84,6 +85,15 @@ class Workspace:
             project = Project(build_settings(config, self.overrides, self._root(absolute)), self.ruleset,
                               self.session())
             self._projects[config_path] = project
+        return project
+
+    def project_of_file(self, absolute: str) -> Project:
+        """project_for a file's absolute path, asked once per file of a run:
+        a dict lookup by its directory, no stat."""
+        directory = os.path.dirname(absolute)
+        project = self._project_of_dir.get(directory)
+        if project is None:
+            project = self._project_of_dir[directory] = self.project_for(directory)
         return project
 
     def session(self):

@@ -225,8 +225,10 @@ def _as_identifier(classes) -> Pattern[bytes]:
     """A class name standing alone (`AWS.Credentials`, `{ Credentials }`), not
     inside a longer name (`SessionCredentials`, `setCredentials`) nor a
     string (the SDKs' schemas: `"Credentials"`)."""
-    names = b"|".join(re.escape(c.encode()) for c in sorted(classes))
-    return re.compile(rb"(?<![\w$])(?:" + names + rb")(?![\w$'\"`])")
+    # (each name first, then what precedes it as a lookbehind: a pattern that
+    # starts with a lookbehind is tried at every byte)
+    names = b"|".join(re.escape(c.encode()) + rb"(?<![\w$]" + re.escape(c.encode()) + rb")" for c in sorted(classes))
+    return re.compile(rb"(?:" + names + rb")(?![\w$'\"`])")
 
 
 def _tails(names: Sequence[str]) -> List[str]:
