@@ -190,3 +190,35 @@ def test_js_sdk_call_triggers_read_module_names_and_class_names_as_code():
     positional = b"const AWS = require('aws-sdk');\nAWS.config.credentials = new AWS.Credentials(id, secret);\n"
     assert {"CL401", "CL402"} <= _js_rules(positional)
     assert {"CL401", "CL402"} <= _js_rules(b"import { Credentials } from 'aws-sdk';\nnew Credentials(a, b);\n")
+
+
+@pytest.mark.parametrize("code", [
+    'SECRET_KEY = "q7Xr2vLk9PzT4mWn8Ys1%s" % "Bc6Df3Gh5Jk0Lm2Np4Qr"\n',
+    'SECRET_KEY = "q7Xr2vLk9Pz%s%s" % ("T4mWn8Ys1Bc6Df", "3Gh5Jk0Lm2Np4Qr")\n',
+    'SECRET_KEY = "q7X%sr2vLk9Pz%s" % ("T4mWn8Ys1Bc6Df", "3Gh5Jk0Lm2Np4Qr")\n',
+    'SECRET_KEY = "%s%s" % ("q7Xr2vLk9PzT4mWn8Ys1", "Bc6Df3Gh5Jk0Lm2Np4Qr")\n',
+    'SECRET_KEY = "q7Xr2vLk9Pz{}{}".format("T4mWn8Ys1Bc6Df", "3Gh5Jk0Lm2Np4Qr")\n',
+    'SECRET_KEY = "{}{}".format("q7Xr2vLk9PzT4mWn8Ys1", "Bc6Df3Gh5Jk0Lm2Np4Qr")\n',
+    "SECRET_KEY = f\"q7Xr2vLk9Pz{''}T4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr\"\n",
+    "SECRET_KEY = f\"q7X{''}r2vLk9Pz{''}T4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr\"\n",
+])
+def test_each_way_of_folding_a_key_from_a_template_gets_the_file_analyzed(code, tmp_path):
+    """Alone on its line, each form passes CL202's triggers and is reported."""
+    from conftest import lint_file
+
+    assert "CL202" in {r.id for r, _ in rules_that_may_match(code.encode(), LINTER.plan("python"))}, code
+    assert [f.rule_id for f in lint_file(str(tmp_path / "settings.py"), code.encode(), tmp_path).findings] == \
+        ["CL202"], code
+
+
+@pytest.mark.parametrize("code", [
+    'credentials_url = f"https://docs.example.com/en/{version}/howto/"\n',
+    'raise SecretError("Error response received when retrieving"\n                  "credentials: %s." % reason)\n',
+])
+def test_text_that_cannot_fold_into_a_key_gets_no_parse(code):
+    """A URL with a field named after a variable, a message wrapped over
+    two lines, next to `secret`: characters no key has, or a field that
+    folds into nothing literal. (The `%s` and `{}` forms are still found by
+    the six characters before them: checking the whole literal from its
+    opening quote cost 10x more on every string of a file.)"""
+    assert "CL202" not in {r.id for r, _ in rules_that_may_match(code.encode(), LINTER.plan("python"))}, code
