@@ -3,6 +3,7 @@ top-level statements the rules can be about are parsed, yet the findings
 must be exactly those of a full parse."""
 from __future__ import annotations
 
+import ast
 import random
 from pathlib import Path
 
@@ -119,3 +120,65 @@ def test_a_long_line_of_blanks_is_read_in_linear_time(tmp_path):
     with deadline(10, "linting a module with a long blank line"):
         result = lint_file(str(tmp_path / "big.py"), code.encode(), tmp_path)
     assert [f.rule_id for f in result.findings] == ["CL101"]
+
+
+def _test_class(methods: int, planted: str) -> str:
+    """A unittest module of one large class (botocore's tests look like
+    this), with `planted` members at two thirds of it."""
+    filler = "".join(f"    def test_case_{i}(self):\n        value = self.helper({i})\n"
+                     f"        self.assertEqual(value, {i} * 2, msg='case {i}')\n\n" for i in range(methods))
+    cut = filler.index(f"    def test_case_{2 * methods // 3}(")
+    return ("import unittest\nimport boto3\nimport botocore.session\n\n\n"
+            "class TestClients(unittest.TestCase):\n"
+            "    region = 'eu-west-1'\n\n"
+            "    def setUp(self):\n"
+            f"        self.access_key = '{KEY_ID}'\n"
+            f"        self.secret_key = '{SECRET}'\n"
+            "        self.session = botocore.session.get_session()\n\n"
+            "    def helper(self, n):\n        return n * 2\n\n"
+            + filler[:cut] + planted + filler[cut:])
+
+
+CLASS_PLANTS = {
+    "attributes from setUp": "    def test_client(self):\n"
+                             "        s3 = boto3.client('s3', aws_access_key_id=self.access_key,\n"
+                             "                          aws_secret_access_key=self.secret_key)\n\n",
+    "a session from setUp": "    def test_session(self):\n"
+                            "        self.session.set_credentials(self.access_key, self.secret_key)\n\n",
+    "a helper method": "    def _make(self):\n"
+                       "        return self.session.create_client('s3', aws_access_key_id=self.access_key,\n"
+                       "                                          aws_secret_access_key=self.secret_key)\n\n"
+                       "    def test_helper(self):\n        self.client = self._make()\n\n",
+    "a decorated method, a walrus, a tuple target": (
+        "    @unittest.skipIf(False, 'never')\n"
+        "    def test_decorated(self):\n"
+        "        self.key_id, self.other = self.access_key, None\n"
+        "        if (key := self.key_id):\n"
+        "            boto3.Session(aws_access_key_id=key, aws_secret_access_key=self.secret_key)\n\n"),
+    "a string that looks like a call": (
+        "    def test_docs(self):\n"
+        f'        """boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")\n'
+        '        """\n        self.assertTrue(True)\n\n'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CLASS_PLANTS))
+def test_a_large_test_class_is_cut_to_the_members_the_rules_are_about(name, tmp_path, monkeypatch):
+    """A 5,000-line test class with one credential call: only that member,
+    and the members that bind what it reads (`self.access_key` in setUp,
+    `self._make`), are parsed; the findings are those of a full parse."""
+    data = _test_class(1300, CLASS_PLANTS[name]).encode()
+    assert data.count(b"\n") > 5000
+    trees = []
+    real = focus.focused_module
+    monkeypatch.setattr(focus, "focused_module", lambda *a: trees.append(real(*a)) or trees[-1])
+    focused = findings(tmp_path / "test_clients.py", data, tmp_path)
+    assert trees and trees[0] is not None, "the module was parsed whole"
+    methods = [n.name for n in ast.walk(trees[0]) if isinstance(n, ast.FunctionDef)]
+    assert "setUp" in methods and len(methods) <= 4, methods  # not the 1,300 test cases
+    with monkeypatch.context() as m:
+        full(m)
+        whole = findings(tmp_path / "test_clients.py", data, tmp_path)
+    assert focused == whole
+    if name != "a string that looks like a call":  # the planted call is reported (hardcoded or explicit)
+        assert {"CL101", "CL102"} & {f[0] for f in focused}, focused

@@ -10,8 +10,19 @@ the statements with a trigger (or an import) are parsed alone, and then,
 round by round, the statements that bind a name the parsed ones use and do
 not bind (a constant holding a key, a helper returning a session).
 
+A test module is often one class of thousands of lines: a triggered class is
+cut in turn into its members (at the body's indentation, outside brackets and
+strings, as above), and only those a trigger is in, its plain statements, and
+round by round the members that bind an attribute the kept ones read
+(`self.session = ...` in setUp, `def _make(self)`) are parsed; the others
+become blank lines (their first one `pass`), so line numbers stay the file's.
+The names chased at module level are the free ones: a method's parameters and
+locals bind nothing there.
+
 Whenever a cut is in doubt (a statement that does not parse alone: the cut
-fell inside a string or a bracket), the caller parses the whole module.
+fell inside a string or a bracket), the caller parses the whole module; when
+focusing stops paying (most of the module is wanted), what was parsed is kept
+and the rest parsed once.
 tests/test_languages_python_focus.py checks that the findings are those of a
 full parse.
 """
@@ -22,7 +33,7 @@ import builtins
 import re
 import warnings
 from bisect import bisect_right
-from typing import List, Optional, Sequence, Set
+from typing import Dict, List, NamedTuple, Optional, Sequence, Set, Tuple
 
 MIN_BYTES = 64 * 1024  # below this, analysing it all is cheap enough
 MIN_STATEMENTS = 16
@@ -48,19 +59,21 @@ class Trigger:
 # one can hold lines that look like code), comments, newlines. A string is one
 # lexeme, so one finditer pass reads the module; `open` is a quote that
 # nothing closes.
-_LEXEME = re.compile(r"""#[^\n]*|[()\[\]{}]|\n|[rRbBuUfF]{0,2}(?:"""
-                     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-                     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-                     r'|"(?:[^"\\\n]|\\.)*"'
-                     r"|'(?:[^'\\\n]|\\.)*'"
-                     r"""|(?P<open>\"\"\"|\'\'\'|\"|\'))""", re.S)
+_LEXEME = re.compile(r"""#[^\n]*|[()\[\]{}]|\n|"""  # (a string prefix, r"" or f"", ends it no differently)
+                     r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+                     r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+                     r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+                     r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+                     r"""|(?P<open>\"\"\"|\'\'\'|\"|\')""", re.S)
 
 
-def statements(text: str) -> Optional[List[int]]:
+def statements(text: str, logical: Optional[List[int]] = None) -> Optional[List[int]]:
     """The first line (0-based) of each top-level statement: a line that
     starts in column 0 outside brackets and strings, and does not continue
     the statement above (`else:`, a decorated def, a backslash). None when
-    the text cannot be read that way (an unclosed string, lone CR endings)."""
+    the text cannot be read that way (an unclosed string, lone CR endings).
+    `logical` receives every line that starts outside brackets and strings,
+    at any indentation (where a class's members may start)."""
     if "\r" in text and "\n" not in text:
         return None
     starts: List[int] = []
@@ -87,6 +100,8 @@ def statements(text: str) -> Optional[List[int]]:
                     before -= 1
                 if text[before:before + 1] != "\\":  # a backslash continues the line
                     begins(m.end(), line)
+                    if logical is not None:
+                        logical.append(line)
         elif first == "#":
             pass
         elif first in "([{":
@@ -111,9 +126,12 @@ def focused_module(text: str, lines: Sequence[str], line_starts: Sequence[int], 
     when that is no saving or the text cannot be cut with confidence."""
     if len(data) < MIN_BYTES:
         return None
-    starts = statements(text)
-    if starts is None or len(starts) < MIN_STATEMENTS:
+    logical: List[int] = []
+    starts = statements(text, logical)
+    if starts is None:
         return None
+    if len(starts) < MIN_STATEMENTS and not any(lines[i].startswith(("class ", "@")) for i in starts):
+        return None  # few statements, and no class to cut into members
     if any(line.strip() and not line.lstrip().startswith("#") for line in lines[:starts[0]]):
         return None  # code before the first statement: in doubt
     ends = starts[1:] + [len(lines)]
@@ -131,8 +149,14 @@ def focused_module(text: str, lines: Sequence[str], line_starts: Sequence[int], 
     # plain tokens first: they are cheap, and often already want most of it
     for clause in sorted(trigger.clauses, key=lambda c: c.regex is not None):
         wanted |= chunks.meeting(clause)
-        if chunks.most(wanted):
-            return None  # most of it is wanted anyway: focusing costs more than it saves
+    for index in wanted - imports:  # a test class: only its members a trigger is in (and what they use)
+        if lines[starts[index]].startswith(("class ", "@")):
+            members = _members(text, line_starts, lines, starts[index], ends[index], logical, trigger,
+                               chunks.imports)
+            if members is not None:
+                chunks.reduced[index] = members
+    if chunks.most(wanted):
+        return None  # most of it is wanted anyway: focusing costs more than it saves
     parsed: dict = {}
     chased: Set[str] = set(_BUILTINS)
     binders = _Binders(text, chunk_of, [lines[i] for i in starts], [line_starts[i] for i in starts])
@@ -142,7 +166,7 @@ def focused_module(text: str, lines: Sequence[str], line_starts: Sequence[int], 
         if not new:
             break
         for index in new:
-            body = _parse(lines, starts[index], ends[index])
+            body = _parse(lines, starts[index], ends[index], chunks.reduced.get(index))
             if body is None:
                 return None
             parsed[index] = body
@@ -153,10 +177,31 @@ def focused_module(text: str, lines: Sequence[str], line_starts: Sequence[int], 
                 chased.add(name)
                 wanted |= binders.of(name)
         if chunks.most(wanted):
-            return None
+            return _whole(lines, starts, ends, parsed, chunks.reduced)
     else:
-        return None
+        return _whole(lines, starts, ends, parsed, chunks.reduced)
     body = [statement for index in sorted(parsed) for statement in parsed[index]]
+    return ast.Module(body=body, type_ignores=[])
+
+
+def _whole(lines: Sequence[str], starts: Sequence[int], ends: Sequence[int], parsed: dict,
+           reduced: dict) -> Optional[ast.Module]:
+    """The whole module, when focusing gave up after parsing some of it: the
+    statements not parsed yet (or parsed in part: a class cut to some
+    members) in one parse, the others blanked, so no line is parsed twice."""
+    done = {index for index in parsed if index not in reduced}
+    blank = set()
+    for index in done:
+        blank.update(range(starts[index], ends[index]))
+    region = "".join("\n" if i in blank else line + "\n" for i, line in enumerate(lines))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rest = ast.parse(region).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    body = rest + [statement for index in done for statement in parsed[index]]
+    body.sort(key=lambda statement: statement.lineno)
     return ast.Module(body=body, type_ignores=[])
 
 
@@ -189,6 +234,9 @@ class _Chunks:
         self.ends = starts[1:] + [len(data)]
         self.imports = b"".join(self.bytes(i) for i in sorted(imports))
         self._lowered: Optional[bytes] = None
+        self.reduced: Dict[int, _Kept] = {}  # classes of which only some members are parsed
+        self._found: Dict[object, Set[int]] = {}  # a regex's statements: clauses share regexes
+        self._found_in: Dict[Tuple[object, int], bool] = {}  # (regex, statement): does it match there?
 
     def bytes(self, index: int) -> bytes:
         return self.data[self.starts[index]:self.ends[index]]
@@ -197,7 +245,8 @@ class _Chunks:
         """The statements hold more than half of the module's bytes (a test
         module of three classes, one of them triggered: a third of the
         statements, most of the work)."""
-        return sum(self.ends[i] - self.starts[i] for i in indexes) * 2 > len(self.data)
+        return sum(self.reduced[i].size if i in self.reduced else self.ends[i] - self.starts[i]
+                   for i in indexes) * 2 > len(self.data)
 
     def lowered(self) -> bytes:
         if self._lowered is None:
@@ -215,35 +264,222 @@ class _Chunks:
                     candidates.add(index)
                     position = haystack.find(token, max(self.ends[index], position + 1) if index >= 0 else position + 1)
         elif clause.regex is not None:
-            candidates = {bisect_right(self.starts, m.start()) - 1 for m in clause.regex.finditer(self.data)}
+            candidates = self._found.get(clause.regex)
+            if candidates is None:
+                candidates = self._found[clause.regex] = {bisect_right(self.starts, m.start()) - 1
+                                                          for m in clause.regex.finditer(self.data)}
         out = set()
         for index in candidates:
             if index < 0:
                 continue
-            own = self.bytes(index)
-            if clause.regex is not None and clause.any and not clause.regex.search(own):
-                continue
-            seen = own.lower() if clause.ignore_case else own
-            context = self.imports.lower() if clause.ignore_case else self.imports
-            if all(token in seen or token in context for token in clause.all):
+            if clause.any and clause.regex is not None:  # the tokens are in it: is the regex too?
+                key = (clause.regex, index)
+                hit = self._found_in.get(key)
+                if hit is None:
+                    hit = self._found_in[key] = clause.regex.search(self.bytes(index)) is not None
+                if not hit:
+                    continue
+            if _meets(self.bytes(index), clause, self.imports, searched=True):
                 out.add(index)
         return out
 
 
-def _parse(lines: Sequence[str], start: int, end: int) -> Optional[List[ast.stmt]]:
-    from .incremental import _shift
+def _meets(own: bytes, clause, context: bytes, searched: bool = False, lowered: Optional[bytes] = None) -> bool:
+    """The clause holds within `own`, its `all` tokens within it or within
+    `context` (the module's imports). `searched`: its tokens or regex are
+    known to occur in it already."""
+    seen = (own.lower() if lowered is None else lowered) if clause.ignore_case else own
+    if not searched and clause.any and not any(token in seen for token in clause.any):
+        return False
+    if not searched and clause.regex is not None and not clause.regex.search(own):
+        return False
+    if clause.all:
+        context = context.lower() if clause.ignore_case else context
+        return all(token in seen or token in context for token in clause.all)
+    return True
 
-    region = "".join(line + "\n" for line in lines[start:end])
+
+class _Kept(NamedTuple):
+    """The lines of a class (relative to its first) that are parsed: the
+    others are blanked, and the first line of each member left out becomes
+    `pass`, so that line numbers and columns stay those of the file."""
+
+    skipped: Dict[int, str]  # relative line -> what replaces it ("" or "<indent>pass")
+    size: int  # the characters kept
+
+
+def _members(text: str, line_starts: Sequence[int], lines: Sequence[str], start: int, end: int,
+             logical: Sequence[int], trigger: Trigger, imports: bytes) -> Optional[_Kept]:
+    """Which members of the class at lines[start:end] the rules can be
+    about: those a trigger is in, every plain statement of the class body
+    (attributes, cheap), and round by round the members that bind an
+    attribute the kept ones read (`self.session = ...` in setUp, `def
+    session(self)`). None when the class cannot be cut with confidence, or
+    most of it would be kept."""
+    first = bisect_right(logical, start)  # the logical lines after the class's first one
+    last = bisect_right(logical, end - 1)
+    if first >= last or not lines[logical[first] - 1].rstrip().endswith(":"):
+        return None  # a one-line class, or a header this cannot read (a comment after the colon)
+    header = next((line for line in logical[first:last]
+                   if lines[line].strip() and not lines[line].lstrip().startswith("#")), None)
+    if header is None:
+        return None
+    body = lines[header]
+    indent = body[:len(body) - len(body.lstrip(" \t"))]
+    if not indent:
+        return None
+    firsts: List[int] = []
+    decorated = False
+    for line in logical[first:last]:
+        own = lines[line]
+        if not own.strip() or own.lstrip().startswith("#"):
+            continue
+        if not own.startswith(indent):
+            return None  # a body that does not keep one indentation: in doubt
+        head = own[len(indent):len(indent) + 1]
+        if not head or head in " \t#)]}" or _continues(own, len(indent)):
+            continue
+        if not decorated:
+            firsts.append(line)
+        decorated = head == "@"
+    if len(firsts) < 2 or firsts[0] != header:
+        return None
+    ends = firsts[1:] + [end]
+    members = _MemberText(text, [line_starts[a] for a in firsts] +
+                          [line_starts[end] if end < len(line_starts) else len(text)])
+    scoped = [lines[a][len(indent):].startswith(("def ", "async ", "class ", "@")) for a in firsts]
+    kept = {i for i, is_scoped in enumerate(scoped) if not is_scoped} | members.triggered(trigger, imports)
+    reads: Dict[int, Set[str]] = {}
+    chased: Set[str] = set()
+    for _ in range(MAX_ROUNDS):
+        wanted: Set[str] = set()
+        for i in kept:
+            if i not in reads:
+                reads[i] = _read_attributes(members.of(i))
+            wanted |= reads[i]
+        new = wanted - chased
+        if not new:
+            break
+        chased |= new
+        kept |= members.binding(new)
+    else:
+        return None
+    whole = members.bounds[-1] - line_starts[start]
+    size = whole - sum(members.bounds[i + 1] - members.bounds[i] for i in range(len(firsts)) if i not in kept)
+    if size * 2 > whole:
+        return None
+    skipped: Dict[int, str] = {}
+    for i, (a, b) in enumerate(zip(firsts, ends)):
+        if i not in kept:
+            skipped[a - start] = indent + "pass"
+            for line in range(a + 1, b):
+                skipped[line - start] = ""
+    return _Kept(skipped, size)
+
+
+class _MemberText:
+    """A class body as its members' ranges of the module text, searched in
+    place (no copy of each member)."""
+
+    def __init__(self, text: str, bounds: List[int]) -> None:
+        self.text = text
+        self.bounds = bounds  # character offsets: member i is text[bounds[i]:bounds[i + 1]]
+        self._scoped_names: Optional[Dict[str, Set[int]]] = None
+        self._anything: Optional[Set[int]] = None
+
+    def of(self, index: int) -> str:
+        return self.text[self.bounds[index]:self.bounds[index + 1]]
+
+    def at(self, offset: int) -> int:
+        return bisect_right(self.bounds, offset) - 1
+
+    def triggered(self, trigger: Trigger, imports: bytes) -> Set[int]:
+        """The members a clause holds in. A clause's regex is searched once
+        over the whole class, its tokens within the members it matched in."""
+        begin, finish = self.bounds[0], self.bounds[-1]
+        raw = self.text[begin:finish].encode("utf-8", "surrogatepass")
+        if len(raw) == finish - begin:  # ASCII: byte offsets are character offsets
+            offsets = [b - begin for b in self.bounds]
+        else:
+            offsets = [0]
+            for i in range(len(self.bounds) - 1):
+                offsets.append(offsets[-1] + len(self.of(i).encode("utf-8", "surrogatepass")))
+        lowered = raw.lower()
+        count = len(offsets) - 1
+        out: Set[int] = set()
+        found: Dict[object, Set[int]] = {}  # clauses share regexes (boto3, botocore, aioboto3...)
+        for clause in trigger.clauses:
+            if clause.regex is not None:
+                candidates = found.get(clause.regex)
+                if candidates is None:
+                    candidates = found[clause.regex] = {bisect_right(offsets, m.start()) - 1
+                                                        for m in clause.regex.finditer(raw)}
+            else:
+                candidates = set(range(count))
+            seen = lowered if clause.ignore_case else raw
+            context = imports.lower() if clause.ignore_case else imports
+            for i in candidates - out:
+                lo, hi = offsets[i], offsets[i + 1]
+                if clause.any and not any(seen.find(token, lo, hi) >= 0 for token in clause.any):
+                    continue
+                if all(seen.find(token, lo, hi) >= 0 or token in context for token in clause.all):
+                    out.add(i)
+        return out
+
+    def binding(self, names: Set[str]) -> Set[int]:
+        """The members that may bind `<obj>.name` for one of `names` (an
+        assignment, augmented, annotated, in a tuple, `as`, `for`), define a
+        method or nested class of that name, or call setattr()."""
+        if self._scoped_names is None:
+            self._scoped_names = {}
+            for m in _SCOPED_ANY.finditer(self.text, self.bounds[0], self.bounds[-1]):
+                self._scoped_names.setdefault(m.group(1), set()).add(self.at(m.start()))
+            self._anything = {self.at(m.start()) for m in _SETATTR.finditer(self.text, self.bounds[0], self.bounds[-1])}
+        out = set(self._anything or ())
+        text, finish = self.text, self.bounds[-1]
+        for name in names:
+            out |= self._scoped_names.get(name, set())
+            needle = "." + name
+            position = text.find(needle, self.bounds[0], finish)
+            while position >= 0:
+                after = position + len(needle)
+                if not (text[after:after + 1].isalnum() or text[after:after + 1] == "_"):
+                    line_start = text.rfind("\n", 0, position) + 1
+                    if _BOUND_TAIL.match(text, after) or _BOUND_HEAD.search(text, line_start, position):
+                        out.add(self.at(position))
+                position = text.find(needle, after, finish)
+        return out
+
+
+# What binds `<obj>.name` after it (`= `, `+= `, `: T = `, `, self.b = `) or
+# before it (`with ... as `, `for `).
+_BOUND_TAIL = re.compile(r"[ \t]*(?:(?::[^=\n]*)?=(?!=)|[-+*/|&^%@]{1,2}=|[,)\]][^=\n]*=(?!=))")
+_BOUND_HEAD = re.compile(r"\b(?:as|for)[ \t]+[\w.]*$")
+_SCOPED_ANY = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
+_SETATTR = re.compile(r"\bsetattr\(")
+_SELF_NAME = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t]*\**(\w+)")
+
+
+def _read_attributes(member: str) -> Set[str]:
+    """`<self>.name` for the first parameter of each method in the member."""
+    selves = set(_SELF_NAME.findall(member)) | {"self", "cls"}
+    names = "|".join(re.escape(n) for n in sorted(selves))
+    return set(re.findall(r"\b(?:" + names + r")\.(\w+)", member))
+
+
+def _parse(lines: Sequence[str], start: int, end: int, kept: "Optional[_Kept]" = None) -> Optional[List[ast.stmt]]:
+    # (blank lines before the statement give its nodes their line numbers in the
+    # file: the tokenizer skips them faster than a walk renumbers the nodes)
+    if kept is None:
+        region = "\n" * start + "".join(line + "\n" for line in lines[start:end])
+    else:
+        region = "\n" * start + "".join(kept.skipped.get(i, line) + "\n" for i, line in enumerate(lines[start:end]))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            body = ast.parse(region).body
+            return ast.parse(region).body
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    if start:
-        for statement in body:
-            _shift(statement, start)
-    return body
 
 
 _VALUES = (ast.Return, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)
@@ -254,10 +490,108 @@ def _used(body: List[ast.stmt], everything: bool) -> Set[str]:
     them; in one added because it binds a name, those that can flow into a
     value the analysis follows: what is assigned or returned (a helper's
     `return boto3.Session()`, `KEY = PREFIX + "..."`)."""
+    free = _free_names(body)
     if everything:
-        return _names(body)
+        return free
     values = [node.value for node in _nodes(body) if isinstance(node, _VALUES) and node.value is not None]
-    return _names(values)
+    return _names(values) & free
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _free_names(roots: Sequence[ast.AST]) -> Set[str]:
+    """The names read in `roots` that may refer to module level: all of
+    them but those local to the function that reads them (its parameters,
+    and what it assigns, imports or defines, unless declared global). A
+    method's `self`, `region` or `config` then chases no module statement
+    that happens to bind the same name. In doubt a name counts as free
+    (a walrus target, a match capture, a class body's own names)."""
+    return _scope_free(list(roots), None)
+
+
+def _scope_free(body: List[ast.AST], node: Optional[ast.AST]) -> Set[str]:
+    loads: Set[str] = set()
+    local: Set[str] = set()
+    declared: Set[str] = set()  # global, nonlocal: not this function's
+    if isinstance(node, _FUNCTIONS):
+        arguments = node.args
+        for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs + \
+                [a for a in (arguments.vararg, arguments.kwarg) if a is not None]:
+            local.add(arg.arg)
+    elif isinstance(node, _COMPREHENSIONS):
+        for generator in node.generators:
+            local |= {n.id for n in _nodes([generator.target]) if n.__class__ is ast.Name}
+    stack = list(body)
+    while stack:
+        current = stack.pop()
+        cls = current.__class__
+        if cls is ast.Name:
+            (loads if current.ctx.__class__ is ast.Load else local).add(current.id)
+        elif cls in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            local.add(current.name)
+            stack.extend(current.decorator_list)  # (evaluated where it is defined)
+            if cls is ast.ClassDef:
+                stack.extend(current.bases + [k.value for k in current.keywords])
+                loads |= _scope_free(current.body, current)
+            else:
+                stack.extend(_outside_parts(current))
+                loads |= _scope_free(current.body, current)
+        elif cls is ast.Lambda:
+            stack.extend(_outside_parts(current))
+            loads |= _scope_free([current.body], current)
+        elif cls in _COMPREHENSIONS:
+            stack.append(current.generators[0].iter)  # (evaluated in this scope)
+            inner = [current.key, current.value] if cls is ast.DictComp else [current.elt]
+            for generator in current.generators:
+                inner.extend(generator.ifs)
+            inner.extend(g.iter for g in current.generators[1:])
+            loads |= _scope_free(inner, current)
+        elif cls is ast.NamedExpr:
+            loads.add(current.target.id)  # (binds in the enclosing function: in doubt, free)
+            stack.append(current.value)
+        elif cls in (ast.Global, ast.Nonlocal):
+            declared.update(current.names)
+        elif cls in (ast.Import, ast.ImportFrom):
+            local.update((a.asname or a.name).split(".")[0] for a in current.names)
+        elif cls is ast.ExceptHandler and current.name:
+            local.add(current.name)
+            stack.extend(_children_of(current))
+        else:
+            stack.extend(_children_of(current))
+    if node is None or isinstance(node, ast.ClassDef):
+        return loads  # module level, or a class body (its names are not its methods')
+    return loads - (local - declared)
+
+
+def _outside_parts(function: ast.AST) -> List[ast.AST]:
+    """What a def or lambda evaluates where it is written: defaults and annotations."""
+    arguments = function.args
+    parts: List[ast.AST] = list(arguments.defaults) + [d for d in arguments.kw_defaults if d is not None]
+    for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs + \
+            [a for a in (arguments.vararg, arguments.kwarg) if a is not None]:
+        if arg.annotation is not None:
+            parts.append(arg.annotation)
+    returns = getattr(function, "returns", None)
+    if returns is not None:
+        parts.append(returns)
+    return parts
+
+
+def _children_of(node: ast.AST) -> List[ast.AST]:
+    out: List[ast.AST] = []
+    cls = node.__class__
+    names = _ALL_FIELDS.get(cls)
+    if names is None:
+        names = _ALL_FIELDS[cls] = tuple(n for n in cls._fields if n not in ("ctx", "op", "ops", "type_comment"))
+    for name in names:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            out.extend(child for child in value if isinstance(child, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
 
 
 def _nodes(roots: Sequence[ast.AST]) -> List[ast.AST]:
