@@ -180,9 +180,9 @@ def test_extend_unsafe_fixes_demotes_a_rule(tmp_path):
 def test_a_fix_that_would_break_the_file_is_refused(project, monkeypatch, tmp_path):
     """Fault injection: if the rewrite produced invalid code, the file must be
     left as it was, the finding kept, and the user told why."""
-    import credlint.languages.python.fixes as python_fixes
+    import credlint.languages.python.arguments as python_arguments
 
-    monkeypatch.setattr(python_fixes, "remove_arguments", lambda snippet, *a, **k: snippet[:-1])
+    monkeypatch.setattr(python_arguments, "remove_arguments", lambda snippet, *a, **k: snippet[:-1])
     path = FIXTURES / "CL101" / "single_line.py"
     outcome = _fix(project, tmp_path / "app.py", path.read_bytes())
     assert outcome.after == path.read_bytes()

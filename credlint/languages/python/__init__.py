@@ -310,7 +310,7 @@ class PythonAnalyzer(Analyzer):
 
     def fix_options(self, source: Source, plan: FixPlan) -> Sequence[Tuple[Edit, ...]]:
         if plan.op in ("remove-arguments", "replace-arguments"):
-            from .fixes import import_edit_position, leading_indent, remove_arguments
+            from .arguments import import_edit_position, leading_indent, remove_arguments
 
             start = source.offset(plan.target.line, plan.target.column)
             end = source.offset(plan.target.end_line, plan.target.end_column)

@@ -1,5 +1,7 @@
 """Python fixes, with libcst: remove credential arguments from a call, or a
 `set_credentials(...)` statement, keeping every other byte of the file.
+(arguments.py writes the same text without libcst for a call without a
+comment, the common case; this module is imported only when it cannot.)
 
 Only the call's own text is parsed (libcst.parse_expression on the slice that
 `ast` located), so a fix costs a few milliseconds even in a huge module, and
@@ -16,7 +18,6 @@ call had one or not.
 """
 from __future__ import annotations
 
-import re
 from typing import FrozenSet, List, Optional, Sequence, Union
 
 import libcst as cst
@@ -162,37 +163,3 @@ def _join(own: Whitespace, closing: Whitespace, base_indent: str) -> Whitespace:
     # the bracket stood on a removed line: put it on its own line at the
     # indentation of the statement the call is in
     return own.with_changes(indent=False, last_line=cst.SimpleWhitespace(base_indent))
-
-
-_INDENT = re.compile(r"[ \t]*")
-
-
-def leading_indent(line: str) -> str:
-    return _INDENT.match(line).group(0)
-
-
-def import_edit_position(module_text: str, statement: str) -> Optional[int]:
-    """Where to insert an import the fix needs: the 1-based line after the
-    module's leading imports (after its docstring and `__future__` imports
-    when there are no others). None when the module already has it."""
-    import ast
-
-    try:
-        tree = ast.parse(module_text)
-        wanted = ast.parse(statement).body[0]
-    except SyntaxError:
-        raise FixError("the module could not be read to add an import") from None
-    names = {(getattr(wanted, "module", None), a.name, a.asname) for a in wanted.names}
-    line = 0
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            have = {(getattr(node, "module", None), a.name, a.asname) for a in node.names}
-            if names <= have:
-                return None
-            line = node.end_lineno
-        elif line == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
-                and isinstance(node.value.value, str):
-            line = node.end_lineno  # the docstring
-        else:
-            break
-    return line + 1
