@@ -8,6 +8,10 @@ triggers are a list of clauses, any of which lets the file through:
     {all: [tokens]}   every token occurs
     {regex: R}        R matches (checked last: regexes are slow on big files);
                       a list of regexes: each matches, anywhere in the file
+    {key-run: N}      a run of exactly N characters of a key's alphabet
+                      (A-Z a-z 0-9 / +) stands alone somewhere, with a capital
+                      and a small letter, and is not capitalised words (checked
+                      before the regex: one translate() and find(), at memory speed)
     ignore-case       tokens are looked for in the lowercased bytes
 
 `bytes.__contains__` is a memchr-driven search, several times faster than one
@@ -25,6 +29,7 @@ class Clause(NamedTuple):
     regex: Optional[Pattern[bytes]] = None
     ignore_case: bool = False
     also: Tuple[Pattern[bytes], ...] = ()  # more regexes that must match too (regex: [R1, R2])
+    key_run: int = 0  # a standalone run of exactly this many key-alphabet characters (key-run: 40)
 
     @property
     def probes(self) -> Tuple[object, ...]:
@@ -56,6 +61,7 @@ class Clause(NamedTuple):
             regex=compiled[0] if compiled else None,
             ignore_case=ignore_case,
             also=compiled[1:],
+            key_run=int(spec.get("key-run", 0)),
         )
 
 
@@ -64,7 +70,7 @@ class _FileView:
     `impliers` maps a token to shorter tokens it contains: if `boto` is not in
     the file, neither are `boto3`, `botocore` nor `aioboto3`."""
 
-    __slots__ = ("data", "_lower", "_seen", "_clauses", "_impliers")
+    __slots__ = ("data", "_lower", "_seen", "_clauses", "_impliers", "_runs")
 
     def __init__(self, data: bytes, impliers: Optional[Dict[Tuple[bytes, bool], Tuple[Tuple[bytes, bool], ...]]] = None
                  ) -> None:
@@ -73,6 +79,7 @@ class _FileView:
         self._seen: Dict[Tuple[object, bool], bool] = {}
         self._clauses: Dict[Clause, bool] = {}  # rules share clauses (CL101 and CL102)
         self._impliers = impliers or {}
+        self._runs: Dict[int, bool] = {}
 
     def lowered(self) -> bytes:
         if self._lower is None:
@@ -99,6 +106,12 @@ class _FileView:
             hit = self._seen[key] = probe.search(self.lowered() if ignore_case else self.data) is not None
         return hit
 
+    def has_run(self, length: int) -> bool:
+        found = self._runs.get(length)
+        if found is None:
+            found = self._runs[length] = has_key_run(self.data, length)
+        return found
+
     def satisfies(self, clause: Clause) -> bool:
         known = self._clauses.get(clause)
         if known is None:
@@ -111,9 +124,39 @@ class _FileView:
             return False
         if clause.any and not any(self.found(p, clause.ignore_case) for p in clause.probes):
             return False
+        if clause.key_run and not self.has_run(clause.key_run):
+            return False
         if clause.regex is not None and clause.regex.search(self.data) is None:
             return False
         return all(r.search(self.data) is not None for r in clause.also)
+
+
+# A key's alphabet as one byte ("a"), everything else as another (" "): after
+# translate(), a run of N key characters is N "a"s that bytes.find locates.
+KEY_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+")
+KEY_RUNS = bytes(0x61 if byte in KEY_ALPHABET else 0x20 for byte in range(256))
+
+
+def has_key_run(data: bytes, length: int) -> bool:
+    """Does a run of exactly `length` key-alphabet bytes stand alone in data,
+    with a capital and a small letter, and not made of capitalised words
+    (`ListBucketInventoryConfigurationsRequest`)? What the key policy would
+    turn away at once does not count: an SDK's typings are full of those."""
+    runs = data.translate(KEY_RUNS)
+    needle = b"a" * length
+    at = runs.find(needle)
+    while at >= 0:
+        stop = runs.find(b" ", at)
+        stop = len(runs) if stop < 0 else stop
+        if stop - at == length and (at == 0 or runs[at - 1] != 0x61):
+            run = data[at:stop]
+            if run.lower() != run and run.upper() != run and not _WORDS.fullmatch(run):
+                return True
+        at = runs.find(needle, stop)
+    return False
+
+
+_WORDS = re.compile(rb"(?:[A-Z][a-z]+)+")
 
 
 _probes_cache: Dict[Tuple[bytes, ...], Tuple[object, ...]] = {}

@@ -265,6 +265,8 @@ def _clause_to_json(clause: Clause) -> dict:
         out["regex"] = [r.pattern.decode("utf-8") for r in (clause.regex,) + clause.also]
     if clause.ignore_case:
         out["ignore-case"] = True
+    if clause.key_run:
+        out["key-run"] = clause.key_run
     return out
 
 

@@ -222,3 +222,17 @@ def test_text_that_cannot_fold_into_a_key_gets_no_parse(code):
     the six characters before them: checking the whole literal from its
     opening quote cost 10x more on every string of a file.)"""
     assert "CL202" not in {r.id for r, _ in rules_that_may_match(code.encode(), LINTER.plan("python"))}, code
+
+
+def test_a_key_run_is_forty_key_characters_standing_alone_that_could_be_a_key():
+    key = b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"
+    assert prefilter.has_key_run(key, 40)  # the whole file
+    assert prefilter.has_key_run(b'secret = "' + key + b'"\n', 40)
+    assert prefilter.has_key_run(b"SECRET=" + key, 40)
+    assert not prefilter.has_key_run(b"x" + key, 40)  # part of a longer run
+    assert not prefilter.has_key_run(key[:39], 40)
+    for not_a_key in (b"ListBucketInventoryConfigurationsRequest", b"40a89917e3175433e361b710a9d43528d7f1890a",
+                      b"QWERTYUIOPASDFGHJKLZXCVBNM0123456789QWER"):
+        assert not prefilter.has_key_run(b"credentials: " + not_a_key + b";\n", 40), not_a_key
+    # the first run fails, a later one counts
+    assert prefilter.has_key_run(b"ListBucketInventoryConfigurationsRequest " + key, 40)

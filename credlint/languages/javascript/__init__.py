@@ -216,9 +216,11 @@ def _reaching_the_sdk(match, library) -> Optional[Pattern[bytes]]:
     modules.update(alias for alias, target in sdk.aliases.items() if target.startswith(tuple(modules)))
     names = b"|".join(re.escape(m.encode()) for m in sorted(modules, key=len, reverse=True))
     # (`'./x'` anywhere, but `'.'` and `'..'` only where a module is named: a string
-    # "." is everywhere, in joins and in messages)
-    return re.compile(rb"""["'`](?:\.\.?/|""" + names + rb""")|(?:require|import)\s*\(\s*["'`]\.\.?["'`]|"""
-                      rb"""\bfrom\s*["'`]\.\.?["'`]""")
+    # "." is everywhere, in joins and in messages. Every alternative starts at a quote,
+    # what precedes it is checked behind: the search skips from quote to quote.)
+    named = b"|".join(rb"(?<=" + before + rb".)" for before in (rb"require\(", rb"require\( ", rb"import\(",
+                                                                 rb"import\( ", rb"from ", rb"from"))
+    return re.compile(rb"""["'`](?:\.\.?/|""" + names + rb"|(?:" + named + rb""")\.\.?["'`])""")
 
 
 def _as_identifier(classes) -> Pattern[bytes]:
