@@ -86,6 +86,15 @@ class _FileView:
             self._lower = self.data.lower()
         return self._lower
 
+    def learn(self, probes: Tuple[object, ...], hit: int, ignore_case: bool) -> None:
+        """What the gate found out, kept for the rules' clauses (a file it
+        lets in is scanned again for the same tokens otherwise): the probes
+        before `hit` are absent, the one at `hit` present."""
+        seen = self._seen
+        for index, probe in enumerate(probes[:hit + 1]):
+            key = probe if probe.__class__ is bytes else probe.pattern  # type: ignore[attr-defined]
+            seen[(key, ignore_case)] = index == hit
+
     def has(self, token: bytes, ignore_case: bool) -> bool:
         key = (token, ignore_case)
         hit = self._seen.get(key)
@@ -204,22 +213,29 @@ class Gate(NamedTuple):
     folded_patterns: Tuple[Pattern[bytes], ...]
 
     def admits(self, view: "_FileView") -> bool:
-        if _holds_one(view.data, self.plain, self.plain_patterns):
+        hit = _holds_one(view.data, self.plain, self.plain_patterns)
+        if hit >= 0:
+            view.learn(self.plain + self.plain_patterns, hit, False)
             return True
         if self.folded or self.folded_patterns:
             # view.lowered() is kept: the rules need it again if the gate lets the file in
-            return _holds_one(view.lowered(), self.folded, self.folded_patterns)
+            hit = _holds_one(view.lowered(), self.folded, self.folded_patterns)
+            if hit >= 0:
+                view.learn(self.plain + self.plain_patterns, len(self.plain + self.plain_patterns), False)
+                view.learn(self.folded + self.folded_patterns, hit, True)
+                return True
         return False
 
 
-def _holds_one(data: bytes, tokens: Tuple[bytes, ...], patterns: Tuple[Pattern[bytes], ...]) -> bool:
-    for token in tokens:
+def _holds_one(data: bytes, tokens: Tuple[bytes, ...], patterns: Tuple[Pattern[bytes], ...]) -> int:
+    """The index of the first probe (tokens, then patterns) found, or -1."""
+    for index, token in enumerate(tokens):
         if token in data:
-            return True
-    for pattern in patterns:
+            return index
+    for index, pattern in enumerate(patterns, len(tokens)):
         if pattern.search(data) is not None:
-            return True
-    return False
+            return index
+    return -1
 
 
 class _Compiled(NamedTuple):
@@ -239,9 +255,29 @@ def _compile(plan: Sequence[Tuple[Rule, str]]) -> _Compiled:
         if len(_compiled_cache) > 64:  # rule sets reloaded many times (an editor session)
             _compiled_cache.clear()
         impliers = _impliers(plan)
-        found = _compiled_cache[key] = _Compiled(impliers, _gate(plan, impliers),
+        gate = _gate(plan, impliers)
+        found = _compiled_cache[key] = _Compiled(_with_gate_tokens(plan, impliers, gate), gate,
                                                  tuple(rule.triggers for rule, _ in plan))
     return found
+
+
+def _with_gate_tokens(plan: Sequence[Tuple[Rule, str]], impliers: Dict, gate: Optional[Gate]) -> Dict:
+    """Impliers that also name the gate's own tokens (a shared suffix such as
+    `oGZXIvYXdz` for FwoGZXIvYXdz and FQoGZXIvYXdz): what the gate learnt
+    about them answers the clauses without a scan."""
+    if gate is None:
+        return impliers
+    out = {key: list(shorter) for key, shorter in impliers.items()}
+    probes = [(t, False) for t in gate.plain] + [(t, True) for t in gate.folded]
+    for rule, block in plan:
+        for clause in rule.triggers.get(block, ()):
+            for token in clause.any + clause.all:
+                ci = clause.ignore_case
+                for probe, pci in probes:
+                    if probe != token and (pci == ci or pci) and probe in (token.lower() if pci else token):
+                        if (probe, pci) not in out.setdefault((token, ci), []):
+                            out[(token, ci)].append((probe, pci))
+    return {key: tuple(value) for key, value in out.items() if value}
 
 
 def _impliers(plan: Sequence[Tuple[Rule, str]]) -> Dict:
