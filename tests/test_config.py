@@ -245,6 +245,26 @@ def test_test_code_is_configurable_by_path(tmp_path):
     assert reported("test-code = []\n") == ["app.py", "qa/check.py", "tests/test_s3.py"]
 
 
+@pytest.mark.parametrize("patterns", [None, ("qa/", "*_check.py", "integration"), ("src/legacy/*.py", "!keep.py")])
+def test_test_code_patterns_mean_what_gitignore_means(tmp_path, patterns):
+    """Test-code paths are matched without pathspec when the patterns are
+    names and name globs (a set lookup, no 20 ms import): the same answers
+    as pathspec's gitignore matching, directories above the file included."""
+    from pathspec import GitIgnoreSpec
+
+    from credlint.project import Project
+    from credlint.settings import DEFAULT_TEST_CODE, Settings
+
+    chosen = DEFAULT_TEST_CODE if patterns is None else patterns
+    project = Project(Settings(root=str(tmp_path), config_dir=str(tmp_path), test_code=tuple(chosen)))
+    spec = GitIgnoreSpec.from_lines(list(chosen))
+    for rel in ("app.py", "tests/app.py", "pkg/tests/deep/app.py", "test_s3.py", "pkg/s3_test.py", "tests.py",
+                "conftest.py", "web/app.test.js", "web/app.spec.ts", "spec/x.rb", "x_spec.rb", "testing.py",
+                "mytests/app.py", "qa/check.py", "pkg/qa/check.py", "db_check.py", "integration/x.py",
+                "src/legacy/old.py", "src/legacy/keep.py", "other/src/legacy/old.py", "__tests__/a.js"):
+        assert project.is_test_code(str(tmp_path / rel)) == spec.match_file(rel), (chosen, rel)
+
+
 def test_extend_inherits_a_parent_config_and_overrides_it(tmp_path):
     """A monorepo: the root's settings, a package's own on top; the parent's
     paths stay relative to the parent."""
