@@ -183,6 +183,9 @@ class Discovery:
                     lines.extend(handle.read().splitlines())
             except OSError:
                 pass
+        # (git's template .git/info/exclude is comments only: no spec, rather than
+        # an empty one every file of the repository is checked against)
+        lines = [line for line in lines if line.strip() and not line.startswith("#")]
         if lines:
             from pathspec import GitIgnoreSpec
 

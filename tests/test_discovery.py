@@ -270,3 +270,18 @@ def test_the_order_is_deterministic_sorted_and_depth_first(tmp_path, monkeypatch
     tops = [p.split("/")[0] for p in first if "/" in p]
     groups = [t for i, t in enumerate(tops) if i == 0 or tops[i - 1] != t]
     assert groups == sorted(set(tops))
+
+
+def test_a_git_exclude_file_of_comments_only_is_no_spec_and_a_real_one_is(tree):
+    """git's template `.git/info/exclude` holds comments only: no spec for
+    it (every file of the repository was checked against an empty one), and
+    a pattern added to it still excludes."""
+    make(tree, "app.py", "notes.log")
+    (tree / ".git" / "info").mkdir(parents=True)
+    exclude = tree / ".git" / "info" / "exclude"
+    exclude.write_text("# git ls-files --others --exclude-from=.git/info/exclude\n# Lines that start with '#'\n\n")
+    discovery = discover(tree)
+    assert sorted(c.path for c in discovery.files(["."])) == ["app.py", "notes.log"]
+    assert discovery._gitignore(str(tree)) is None
+    exclude.write_text("# comments, then a pattern\n*.log\n")
+    assert sorted(c.path for c in discover(tree).files(["."])) == ["app.py"]
