@@ -126,3 +126,22 @@ def test_no_fix_where_it_would_change_whose_identity_the_code_acts_as(workspace,
     assert report.fixed is None
     if "localstack" not in path.name:  # an emulator with dummy keys is not even reported
         assert report.result.findings and all(f.fix_plan is None for f in report.result.findings)
+
+
+def test_an_imported_module_is_read_again_when_it_changes(tmp_path):
+    """Modules read for their imports are shared by the files a process
+    analyzes (an SDK's files all import its core), by content: an editor
+    that changes config.mjs gets the new content's answer at once."""
+    (tmp_path / "config.mjs").write_text(
+        "export const awsConfig = { accessKeyId: 'AKIA2E3MOIH4N6CFVEX7', "
+        "secretAccessKey: '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' };\n")
+    app = (b"import { S3Client } from '@aws-sdk/client-s3';\nimport { awsConfig } from './config.mjs';\n"
+           b"const s3 = new S3Client({ credentials: { accessKeyId: awsConfig.accessKeyId,\n"
+           b"  secretAccessKey: awsConfig.secretAccessKey } });\n")
+    rules = lambda: sorted(f.rule_id for f in lint_file(tmp_path / "app.mjs", app, tmp_path).findings)  # noqa: E731
+    first, again = rules(), rules()
+    assert "CL401" in first and again == first
+    (tmp_path / "config.mjs").write_text(
+        "export const awsConfig = { accessKeyId: process.env.AWS_ACCESS_KEY_ID, "
+        "secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY };\n")
+    assert "CL401" not in rules()

@@ -324,6 +324,14 @@ def _first_error(root):
                 return None
 
 
+# Modules read for their imports, shared by the files a process analyzes and
+# checked by content hash: an SDK's files all import the same few modules
+# (aws-sdk's lib/core.js), parsed once instead of once per importer. A model
+# is not changed once built.
+_IMPORTED: Dict[str, Tuple[str, object]] = {}
+MAX_SHARED_IMPORTS = 128
+
+
 class _Loader:
     """Reads the modules a file imports by relative path (`./config`), once
     each, so that an object with literal keys imported from another file of
@@ -353,15 +361,23 @@ class _Loader:
                     data = handle.read()
             except OSError:
                 continue
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                continue
-            grammar = grammar_for(candidate)
-            other = ModuleModel(parse(text.encode("utf-8"), grammar), grammar)
-            other.path = candidate  # type: ignore[attr-defined]
+            digest = content_hash(data)
+            shared = _IMPORTED.get(candidate)
+            if shared is not None and shared[0] == digest:
+                other = shared[1]  # (the SDK's core module, imported by every file of its package)
+            else:
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    continue
+                grammar = grammar_for(candidate)
+                other = ModuleModel(parse(text.encode("utf-8"), grammar), grammar)
+                other.path = candidate  # type: ignore[attr-defined]
+                if _IMPORTED and len(_IMPORTED) >= MAX_SHARED_IMPORTS:
+                    _IMPORTED.pop(next(iter(_IMPORTED)))
+                _IMPORTED[candidate] = (digest, other)
             self.models[candidate] = other
-            self.read.append((candidate, content_hash(data)))
+            self.read.append((candidate, digest))
             return other
         return None
 
