@@ -246,13 +246,21 @@ def _from_index(path: str, library: Library, key: str) -> Optional[RuleSet]:
         rules = []
         for item in document["rules"]:
             builtin = bool(item["builtin"])
-            triggers = {ft: tuple(Clause.from_spec(spec, builtin) for spec in specs)
+            explicit = item["data"].get("triggers")
+            # (triggers derived from a match are credlint's own regexes, whoever wrote
+            # the rule: the linear-time engine for user patterns refuses their lookbehinds)
+            triggers = {ft: tuple(Clause.from_spec(spec, builtin or not _explicit(explicit, ft)) for spec in specs)
                         for ft, specs in item["triggers"].items()}
             rules.append(build_rule(item["data"], item["file"], triggers, item["lines"], builtin))
     except (KeyError, TypeError, ValueError, YamlError):
         return None  # an index from another version: rebuild it
     rules.sort(key=lambda r: r.id)
     return RuleSet(rules, library, key)
+
+
+def _explicit(triggers, file_type: str) -> bool:
+    """Did the rule file write the triggers of this block itself?"""
+    return isinstance(triggers, list) or (isinstance(triggers, dict) and file_type in triggers)
 
 
 def _clause_to_json(clause: Clause) -> dict:

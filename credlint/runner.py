@@ -88,7 +88,8 @@ def run(workspace, units: Iterable[Unit], task: Task, use_cache: bool = True, jo
             if on_file:
                 on_file(reports[index])  # type: ignore[arg-type]
 
-    jobs_left = pending()
+    walk = _Guarded(pending())
+    jobs_left = iter(walk)
     first = list(itertools.islice(jobs_left, PARALLEL_MIN_FILES))
     workers = min(jobs or cpu_count(), MAX_WORKERS) if len(first) >= PARALLEL_MIN_FILES else 1
     if workers > 1:
@@ -108,12 +109,35 @@ def run(workspace, units: Iterable[Unit], task: Task, use_cache: bool = True, jo
                 on_file(report)
             report_hits()
         report_hits()
+        walk.raise_error()
     finally:
         _state.clear()
     for cache in caches.values():
         if cache is not None:
             cache.save()
     return [r for r in reports if r is not None]
+
+
+class _Guarded:
+    """The walk, which a pool's feeder thread consumes: an error in it (a
+    broken nested config or rule file) must not travel through the pool,
+    which would send it to a worker to raise and pickle it back (a rule
+    error cannot be: the run hung). It ends the jobs; raise_error() raises it
+    where the run is, once the jobs sent are done."""
+
+    def __init__(self, jobs: Iterator[Job]) -> None:
+        self.jobs = jobs
+        self.error: Optional[BaseException] = None
+
+    def __iter__(self) -> Iterator[Job]:
+        try:
+            yield from self.jobs
+        except Exception as exc:
+            self.error = exc
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 def _needs_work(result: FileResult, task: Task) -> bool:
@@ -144,7 +168,11 @@ def _process_one(job: Job):
     after the fork), its project is the worker's own copy of the workspace's."""
     index, unit, key = job
     project = _state["workspace"].project_of_file(unit.absolute)  # type: ignore[attr-defined]
-    cache = _state["caches"].get(id(project))  # type: ignore[attr-defined]
+    caches = _state["caches"]
+    cache = caches.get(id(project))  # type: ignore[attr-defined]
+    if cache is None and key and id(project) not in caches:  # type: ignore[operator]
+        # a project the walk found after the fork: the parent caches it, so does this worker
+        cache = caches[id(project)] = project.open_cache()  # type: ignore[index]
     entry, report = process(project, unit, _state["task"], cache, key)  # type: ignore[index]
     if report == _clean(unit.path, report.result.file_type):
         # (most files: their type is all a pool sends back; a report is 5x the bytes to pickle)

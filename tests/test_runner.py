@@ -269,3 +269,40 @@ def test_a_cached_result_does_not_stop_a_later_fix(project, user_cache):
     assert sorted(f.rule_id for f in first.result.findings) == ["CL102", "CL201"]
     (fixed,) = lint("clients.py", task=SAFE, workspace=Workspace(Overrides(), isolated=True, root="."))
     assert fixed.applied == 1 and path.read_text() == FIXED
+
+
+# -- the walk feeds the pool ------------------------------------------------------------------
+
+
+def test_a_broken_rule_file_found_late_in_a_pooled_walk_is_a_clear_error_not_a_hang(project):
+    """The walk runs in the pool's feeder thread; a rule error found there
+    (a nested config's extra rules) once went to a worker that could not
+    send it back, and the run hung."""
+    from conftest import deadline
+
+    for i in range(runner.PARALLEL_MIN_FILES + 50):
+        (project / f"a{i:03d}.py").write_text(f"x = {i}\n")
+    nested = project / "zz"
+    (nested / "myrules").mkdir(parents=True)
+    (nested / ".credlint.toml").write_text('extra-rules = ["myrules"]\n')
+    (nested / "myrules" / "bad.yaml").write_text("id: X999\nname: [oops\n")
+    (nested / "f.py").write_text("y = 1\n")
+    with deadline(60, "a pooled run over a broken nested rule file"):
+        proc = run_cli("--no-cache", "-j", "2", ".", cwd=str(project))
+    assert proc.returncode == 2, proc.stderr
+    assert b"bad.yaml:3" in proc.stderr and b"invalid YAML" in proc.stderr
+
+
+def test_a_nested_project_found_after_the_fork_is_cached_too(project, user_cache):
+    for i in range(runner.PARALLEL_MIN_FILES + 50):
+        (project / f"a{i:03d}.py").write_text(f"x = {i}\n")
+    sub = project / "zz"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text("[tool.credlint]\nfail-on = \"error\"\n")
+    for i in range(runner.PARALLEL_MIN_FILES + 50):
+        (sub / f"b{i:03d}.py").write_text(f"y = {i}\n")
+    workspace = Workspace(Overrides(), root=".")
+    lint(".", workspace=workspace, jobs=2)
+    again = Workspace(Overrides(), root=".")
+    entries = again.project_for(str(sub)).open_cache().entries
+    assert len([k for k in entries if os.path.basename(k).startswith("b")]) == runner.PARALLEL_MIN_FILES + 50
