@@ -144,3 +144,24 @@ def test_every_shipped_rule_validates_and_an_edited_copy_runs_on_re2(tmp_path):
                                                                                    "name: my-secret-key"))
     proc = run_cli("rules", "--validate", str(edited), cwd=str(tmp_path))
     assert proc.returncode == 1 and "linear-time engine" in proc.stdout.decode()
+
+
+def test_a_user_rule_with_derived_js_triggers_is_read_back_from_the_rule_index(tmp_path, monkeypatch):
+    """Triggers credlint derives from a user's JS sdk-call match are its own
+    regexes (lookbehinds included): the index must take them back, not be
+    rebuilt on every run because the engine for user patterns refuses them."""
+    from credlint import ruleset as ruleset_module
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    text = (Path(ROOT) / "rules" / "CL401-hardcoded-credentials-in-js-sdk-call.yaml").read_text(encoding="utf-8")
+    (rules / "X401.yaml").write_text(text.replace("id: CL401", "id: X401").replace(
+        "name: hardcoded-credentials-in-js-sdk-call", "name: x-hardcoded-credentials-in-js-sdk-call"))
+    monkeypatch.setenv("CREDLINT_CACHE_DIR", str(tmp_path / "cache"))
+    built = ruleset_module.load_rules([str(rules)])
+    assert built.get("X401") is not None
+    rebuilt = []
+    real = ruleset_module._full_load
+    monkeypatch.setattr(ruleset_module, "_full_load", lambda *a: rebuilt.append(1) or real(*a))
+    again = ruleset_module.load_rules([str(rules)])
+    assert again.get("X401") is not None and rebuilt == [], "the rule index was not read back"
