@@ -236,3 +236,16 @@ def test_a_key_run_is_forty_key_characters_standing_alone_that_could_be_a_key():
         assert not prefilter.has_key_run(b"credentials: " + not_a_key + b";\n", 40), not_a_key
     # the first run fails, a later one counts
     assert prefilter.has_key_run(b"ListBucketInventoryConfigurationsRequest " + key, 40)
+
+
+@pytest.mark.parametrize("code", [
+    b"const AWS = require('aws-sdk');\nconst creds = new AWS['Credentials'](KEY_ID, SECRET);\n",
+    b'const AWS = require("aws-sdk");\nconst creds = new AWS["Credentials"](KEY_ID, SECRET);\n',
+    b"const { S3 } = require ('..');\nnew S3({ accessKeyId: id });\n",
+    b"const { S3 } = require ( '.' );\nnew S3({ accessKeyId: id });\n",
+    b"import { S3 } from\n  '..';\nnew S3({ accessKeyId: id });\n",
+])
+def test_js_sdk_triggers_take_a_subscripted_class_and_any_usual_spacing(code):
+    """Found by review: `AWS["Credentials"]` is the class, `require ('..')`
+    and a line break after `from` name a module."""
+    assert {"CL401", "CL402"} <= _js_rules(code), code

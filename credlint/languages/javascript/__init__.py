@@ -218,9 +218,12 @@ def _reaching_the_sdk(match, library) -> Optional[Pattern[bytes]]:
     # (`'./x'` anywhere, but `'.'` and `'..'` only where a module is named: a string
     # "." is everywhere, in joins and in messages. Every alternative starts at a quote,
     # what precedes it is checked behind: the search skips from quote to quote.)
-    named = b"|".join(rb"(?<=" + before + rb".)" for before in (rb"require\(", rb"require\( ", rb"import\(",
-                                                                 rb"import\( ", rb"from ", rb"from"))
-    return re.compile(rb"""["'`](?:\.\.?/|""" + names + rb"|(?:" + named + rb""")\.\.?["'`])""")
+    befores = [keyword + gap for keyword in (rb"require", rb"import") for gap in
+               (rb"\(", rb"\( ", rb" \(", rb" \( ", rb"\(\n")] + [rb"from", rb"from ", rb"from  ", rb"from\t", rb"from\n",
+                                                                   rb"from\n  ", rb"from\n    "]
+    named = b"|".join(rb"(?<=" + before + rb".)" for before in befores)
+    # (the lookbehinds are tried only once the string is `'.'` or `'..'`)
+    return re.compile(rb"""["'`](?:\.\.?/|""" + names + rb"""|(?=\.\.?["'`])(?:""" + named + rb""")\.\.?["'`])""")
 
 
 def _as_identifier(classes) -> Pattern[bytes]:
@@ -230,7 +233,8 @@ def _as_identifier(classes) -> Pattern[bytes]:
     # (each name first, then what precedes it as a lookbehind: a pattern that
     # starts with a lookbehind is tried at every byte)
     names = b"|".join(re.escape(c.encode()) + rb"(?<![\w$]" + re.escape(c.encode()) + rb")" for c in sorted(classes))
-    return re.compile(rb"(?:" + names + rb")(?![\w$'\"`])")
+    # (a string is the class only as a subscript: AWS["Credentials"])
+    return re.compile(rb"(?:" + names + rb""")(?![\w$])(?!["'`](?![ \t]*\]))""")
 
 
 def _tails(names: Sequence[str]) -> List[str]:
