@@ -249,3 +249,18 @@ def test_js_sdk_triggers_take_a_subscripted_class_and_any_usual_spacing(code):
     """Found by review: `AWS["Credentials"]` is the class, `require ('..')`
     and a line break after `from` name a module."""
     assert {"CL401", "CL402"} <= _js_rules(code), code
+
+
+@pytest.mark.parametrize("code", [
+    'AWS_SECRET_ACCESS_KEY = f"q7Xr2vLk9PzT4mWn8Ys1{ 7 }c6Df3Gh5Jk0Lm2Np4Qr"\n',
+    'AWS_SECRET_ACCESS_KEY = f"q7Xr2vLk9PzT4mWn8Ys1{(7)}c6Df3Gh5Jk0Lm2Np4Qr"\n',
+    'AWS_SECRET_ACCESS_KEY = f"q7Xr2vLk9PzT4mWn8Ys1{7!s}c6Df3Gh5Jk0Lm2Np4Qr"\n',
+    'AWS_SECRET_ACCESS_KEY = ("q7Xr2vLk9P\\x7aT4mWn8Ys1"\n    "Bc6Df3Gh5Jk0Lm2Np4Qr")\n',
+])
+def test_constant_f_string_fields_and_escaped_pieces_still_get_the_file_analyzed(code, tmp_path):
+    """Found by review: what literal_string folds, the triggers must let in."""
+    from conftest import lint_file
+
+    assert "CL202" in {r.id for r, _ in rules_that_may_match(code.encode(), LINTER.plan("python"))}, code
+    assert [f.rule_id for f in lint_file(str(tmp_path / "settings.py"), code.encode(), tmp_path).findings] == \
+        ["CL202"], code
