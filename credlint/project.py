@@ -111,12 +111,24 @@ class Project:
         if not self.settings.test_code:
             return False
         if self._test_code is None:
-            # (names and name globs are a set lookup and one regex; only patterns
-            # with a slash load pathspec, a 20 ms import)
-            self._test_code = ExcludeSpec(self.settings.root, self.settings.test_code)
-        # the file or a directory above it, up to the project's root; outside the
-        # project, only its own name says
-        return self._test_code.excluded_anywhere(absolute, False)
+            if any(p.startswith("!") for p in self.settings.test_code):
+                # a negation re-includes a file under a matching directory: pathspec's
+                # match of the file's path decides, as it always did
+                from pathspec import GitIgnoreSpec
+
+                self._test_code = GitIgnoreSpec.from_lines(list(self.settings.test_code))
+            else:
+                # (names and name globs are a set lookup and one regex; only patterns
+                # with a slash load pathspec, a 20 ms import)
+                self._test_code = ExcludeSpec(self.settings.root, self.settings.test_code)
+        if isinstance(self._test_code, ExcludeSpec):
+            # the file or a directory above it, up to the project's root; outside the
+            # project, only its own name says
+            return self._test_code.excluded_anywhere(absolute, False)
+        rel = relative_to(self.settings.root, absolute)
+        if rel.startswith("../") or os.path.isabs(rel):
+            rel = os.path.basename(absolute)
+        return self._test_code.match_file(matchable(rel))
 
     def warm(self, absolutes: Iterable[str]) -> None:
         """Before a pool forks (runner.py): the test-code patterns and the

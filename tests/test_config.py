@@ -225,6 +225,9 @@ def test_command_line_flags_override_the_config_and_extend_what_it_extends(tmp_p
     assert settings.max_file_size == 2 * 1024 * 1024  # not overridden: the config's
 
 
+DEFAULT_TEST_CODE_AND_NEGATIONS = ("tests/", "!tests/fixtures/", "tests", "!conftest.py")
+
+
 def test_test_code_is_configurable_by_path(tmp_path):
     """Placeholders are stubs in test code: `extend-test-code` adds paths,
     `test-code = []` turns path matching off (imports still count)."""
@@ -245,8 +248,10 @@ def test_test_code_is_configurable_by_path(tmp_path):
     assert reported("test-code = []\n") == ["app.py", "qa/check.py", "tests/test_s3.py"]
 
 
-@pytest.mark.parametrize("patterns", [None, ("qa/", "*_check.py", "integration"), ("src/legacy/*.py", "!keep.py")])
+@pytest.mark.parametrize("patterns", [None, ("qa/", "*_check.py", "integration"), ("src/legacy/*.py", "!keep.py"),
+                                      DEFAULT_TEST_CODE_AND_NEGATIONS])
 def test_test_code_patterns_mean_what_gitignore_means(tmp_path, patterns):
+    # (review: with a negation, `tests/fixtures/` re-included, the file's own path decides)
     """Test-code paths are matched without pathspec when the patterns are
     names and name globs (a set lookup, no 20 ms import): the same answers
     as pathspec's gitignore matching, directories above the file included."""
@@ -259,6 +264,7 @@ def test_test_code_patterns_mean_what_gitignore_means(tmp_path, patterns):
     project = Project(Settings(root=str(tmp_path), config_dir=str(tmp_path), test_code=tuple(chosen)))
     spec = GitIgnoreSpec.from_lines(list(chosen))
     for rel in ("app.py", "tests/app.py", "pkg/tests/deep/app.py", "test_s3.py", "pkg/s3_test.py", "tests.py",
+                "tests/fixtures/settings.py", "tests/conftest.py",
                 "conftest.py", "web/app.test.js", "web/app.spec.ts", "spec/x.rb", "x_spec.rb", "testing.py",
                 "mytests/app.py", "qa/check.py", "pkg/qa/check.py", "db_check.py", "integration/x.py",
                 "src/legacy/old.py", "src/legacy/keep.py", "other/src/legacy/old.py", "__tests__/a.js"):
