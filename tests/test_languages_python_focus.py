@@ -155,6 +155,17 @@ CLASS_PLANTS = {
         "        self.key_id, self.other = self.access_key, None\n"
         "        if (key := self.key_id):\n"
         "            boto3.Session(aws_access_key_id=key, aws_secret_access_key=self.secret_key)\n\n"),
+    # found by review: bindings written over several lines
+    "a tuple target over lines": (
+        "    def _bind(self):\n        (\n            self.sess2,\n            self.other,\n"
+        "        ) = (botocore.session.get_session(), None)\n\n"
+        "    def test_tuple(self):\n        self.sess2.set_credentials(self.access_key, self.secret_key)\n\n"),
+    "a backslash before the equals sign": (
+        "    def _bind(self):\n        self.sess3 \\\n            = botocore.session.get_session()\n\n"
+        "    def test_backslash(self):\n        self.sess3.set_credentials(self.access_key, self.secret_key)\n\n"),
+    "a receiver of another name, its def over lines": (
+        "    def test_this(\n        this,\n    ):\n"
+        "        this.session.set_credentials(this.access_key, this.secret_key)\n\n"),
     "a string that looks like a call": (
         "    def test_docs(self):\n"
         f'        """boto3.client("s3", aws_access_key_id="{KEY_ID}", aws_secret_access_key="{SECRET}")\n'

@@ -345,7 +345,7 @@ def _members(text: str, line_starts: Sequence[int], lines: Sequence[str], start:
     if len(firsts) < 2 or firsts[0] != header:
         return None
     ends = firsts[1:] + [end]
-    members = _MemberText(text, [line_starts[a] for a in firsts] +
+    members = _MemberText(text, line_starts, logical, [line_starts[a] for a in firsts] +
                           [line_starts[end] if end < len(line_starts) else len(text)])
     scoped = [lines[a][len(indent):].startswith(("def ", "async ", "class ", "@")) for a in firsts]
     kept = {i for i, is_scoped in enumerate(scoped) if not is_scoped} | members.triggered(trigger, imports)
@@ -381,8 +381,10 @@ class _MemberText:
     """A class body as its members' ranges of the module text, searched in
     place (no copy of each member)."""
 
-    def __init__(self, text: str, bounds: List[int]) -> None:
+    def __init__(self, text: str, line_starts: Sequence[int], logical: Sequence[int], bounds: List[int]) -> None:
         self.text = text
+        self.line_starts = line_starts
+        self.logical = logical  # the lines that start a statement (focused_module's lexer)
         self.bounds = bounds  # character offsets: member i is text[bounds[i]:bounds[i + 1]]
         self._scoped_names: Optional[Dict[str, Set[int]]] = None
         self._anything: Optional[Set[int]] = None
@@ -443,21 +445,54 @@ class _MemberText:
             position = text.find(needle, self.bounds[0], finish)
             while position >= 0:
                 after = position + len(needle)
-                if not (text[after:after + 1].isalnum() or text[after:after + 1] == "_"):
-                    line_start = text.rfind("\n", 0, position) + 1
-                    if _BOUND_TAIL.match(text, after) or _BOUND_HEAD.search(text, line_start, position):
-                        out.add(self.at(position))
+                if not (text[after:after + 1].isalnum() or text[after:after + 1] == "_") and \
+                        self._binds_at(position):
+                    out.add(self.at(position))
                 position = text.find(needle, after, finish)
         return out
 
+    def _binds_at(self, position: int) -> bool:
+        """Is `<obj>.name` at `position` a target: before the last assignment
+        of its statement (any layout: a tuple over lines, a backslash, `+=`,
+        `: T =`), or after `as`/`for`? The statement runs from the logical
+        line the position is on to the next one. In doubt (a string left
+        open), it is."""
+        text, line_starts, logical = self.text, self.line_starts, self.logical
+        line = bisect_right(line_starts, position) - 1
+        index = bisect_right(logical, line) - 1
+        start = line_starts[logical[index]] if index >= 0 else 0
+        nxt = logical[index + 1] if index + 1 < len(logical) else None
+        end = line_starts[nxt] if nxt is not None and nxt < len(line_starts) else len(text)
+        if _BOUND_HEAD.search(text, text.rfind("\n", 0, position) + 1, position):
+            return True
+        depth, last = 0, -1
+        for m in _ASSIGNMENT.finditer(text, start, end):
+            lexeme = m.group()
+            first = lexeme[0]
+            if first in "([{":
+                depth += 1
+            elif first in ")]}":
+                depth -= 1
+            elif m.group("open") is not None:
+                return True
+            elif m.group("assign") is not None and depth <= 0:
+                last = m.start()
+        return position < last
 
-# What binds `<obj>.name` after it (`= `, `+= `, `: T = `, `, self.b = `) or
-# before it (`with ... as `, `for `).
-_BOUND_TAIL = re.compile(r"[ \t]*(?:(?::[^=\n]*)?=(?!=)|[-+*/|&^%@]{1,2}=|[,)\]][^=\n]*=(?!=))")
+
+# Before `<obj>.name` on its line: `with ... as `, `for ` bind it.
 _BOUND_HEAD = re.compile(r"\b(?:as|for)[ \t]+[\w.]*$")
+# A statement's brackets, strings and comments, and its assignment operators
+# (`=`, `+=`, `**=`...; not `==`, `<=`, `!=`, `:=`).
+_ASSIGNMENT = re.compile(r"""#[^\n]*|[()\[\]{}]|"""
+                         r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"""'
+                         r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*'''"
+                         r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+                         r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*'"
+                         r"""|(?P<open>\"\"\"|\'\'\'|\"|\')|[=!<>:]=|(?P<assign>(?:\*\*|//|>>|<<|[-+*/%&|^@])?=)""")
 _SCOPED_ANY = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)")
 _SETATTR = re.compile(r"\bsetattr\(")
-_SELF_NAME = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t]*\**(\w+)")
+_SELF_NAME = re.compile(r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\(\s*\**(\w+)")
 
 
 def _read_attributes(member: str) -> Set[str]:
