@@ -17,7 +17,8 @@ from conftest import ROOT
 
 NAMES = frozenset({"aws_access_key_id", "aws_secret_access_key", "aws_session_token"})
 POSITIONAL = ['"s3"', "x", "[1, 2]", "call(a, b=2)", "*args", "(y := 2)", 'f"{a},{b}"', "'it''s'", "{'k': (1, 2)}"]
-KEYWORDS = ['region_name="eu-west-1"', 'config=Config(retries={"max_attempts": 3})', "verify=False", "**kwargs"]
+KEYWORDS = ['region_name="eu-west-1"', 'config=Config(retries={"max_attempts": 3})', "verify=False", "**kwargs",
+            "on_retry=lambda n, aws_access_key_id=None: n"]
 CREDENTIALS = ["aws_access_key_id=KEY", 'aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"]',
                "aws_session_token=None", "aws_access_key_id = key", "aws_secret_access_key=(\n    SECRET)"]
 BLANKS = ["", " ", "  ", "\n", "\n    ", "\n        ", " \n    ", "\r\n    ", "\t"]
@@ -108,3 +109,15 @@ def test_every_fixture_call_is_written_as_libcst_writes_it(snippet):
     fast = plain(snippet)
     if fast is not None:
         assert fast == libcst(snippet)
+
+
+@pytest.mark.parametrize("snippet", [
+    'boto3.client("s3", aws_access_key_id=KEY, aws_secret_access_key=SECRET, on_retry=lambda n, aws_access_key_id=None: n)',
+    'boto3.client("s3", aws_access_key_id=KEY, region_name=f"(")',
+])
+def test_lambdas_and_f_strings_go_to_libcst(snippet):
+    """Found by review: a lambda's parameters hold commas outside any
+    bracket (the plain path cut the lambda in two), and Python 3.12 reads an
+    f-string as tokens, `(` included."""
+    assert plain(snippet) is None or plain(snippet) == libcst(snippet)
+    assert libcst(snippet) is not FixError

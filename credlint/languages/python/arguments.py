@@ -109,12 +109,13 @@ def _arguments(snippet: str) -> Optional[Tuple[int, int, List[Tuple[int, int, Op
     if not code or code[-1].string != ")" or at(code[-1].end) != len(snippet.rstrip()) or \
             len(snippet.rstrip()) != len(snippet):
         return None
-    if any(t.type in (tokenize.COMMENT, tokenize.ERRORTOKEN) for t in tokens):
-        return None
+    if any(t.type in (tokenize.COMMENT, tokenize.ERRORTOKEN) or t.type == _FSTRING_START
+           or (t.type == tokenize.NAME and t.string == "lambda") for t in tokens):
+        return None  # (a lambda's parameters hold commas outside brackets; 3.12 splits f-strings into tokens)
     depth = 0
     opening = None
     for index in range(len(code) - 1, -1, -1):  # the `(` that the final `)` closes
-        text = code[index].string
+        text = code[index].string if code[index].type == tokenize.OP else ""
         if text in (")", "]", "}"):
             depth += 1
         elif text in ("(", "[", "{"):
@@ -128,9 +129,9 @@ def _arguments(snippet: str) -> Optional[Tuple[int, int, List[Tuple[int, int, Op
     for token in tokens:  # a line break outside brackets before the call's `(`: not an expression alone
         if token.start >= code[opening].start:
             break
-        if token.string in ("(", "[", "{"):
+        if token.type == tokenize.OP and token.string in ("(", "[", "{"):
             depth += 1
-        elif token.string in (")", "]", "}"):
+        elif token.type == tokenize.OP and token.string in (")", "]", "}"):
             depth -= 1
         elif token.type in (tokenize.NL, tokenize.NEWLINE) and depth == 0:
             return None
@@ -138,7 +139,7 @@ def _arguments(snippet: str) -> Optional[Tuple[int, int, List[Tuple[int, int, Op
     depth = 0
     start = end = None
     for token in code[opening + 1:-1]:
-        text = token.string
+        text = token.string if token.type == tokenize.OP else ""
         if depth == 0 and text == ",":
             if start is None:
                 return None
@@ -157,6 +158,7 @@ def _arguments(snippet: str) -> Optional[Tuple[int, int, List[Tuple[int, int, Op
     return at(code[opening].start), at(code[-1].start), arguments
 
 
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)  # Python 3.12+
 _INDENT = re.compile(r"[ \t]*")
 
 
