@@ -268,16 +268,19 @@ def read_file(unit: Unit, max_size: int, linter) -> "FileResult | Tuple[os.stat_
         if st.st_size > max_size:  # never read a huge file for nothing
             return linter.oversized(path, st.st_size)
         # One read of the size fstat gave, plus one byte: a regular file reads
-        # short only at its end, so a short read is the whole file (one system
-        # call fewer per file than reading until an empty read).
+        # short only at its end, so a short read that reached that size is the
+        # whole file (one system call fewer per file than reading until an empty
+        # read). Short of it (a network file system), read on until empty.
         chunks = []
         remaining = max_size + 1
         want = min(st.st_size + 1, remaining)
         while remaining > 0:
             chunk = os.read(fd, want)
+            if not chunk:
+                break
             chunks.append(chunk)
             remaining -= len(chunk)
-            if len(chunk) < want:
+            if len(chunk) < want and max_size + 1 - remaining >= st.st_size:
                 break
             want = min(remaining, 1 << 20)
         data = b"".join(chunks)
