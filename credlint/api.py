@@ -124,7 +124,7 @@ def run(request: Request, workspace: Optional[Workspace] = None,
         top = "."
     else:
         paths = list(request.paths) or ["."]
-        project = workspace.project_for(paths[0])  # a bad configuration stops the run before the walk
+        workspace.project_for(paths[0])  # a bad configuration stops the run before the walk
         units = workspace.walk(paths, failed)  # walked while the files found first are linted
         top = paths[0]
     project = workspace.project_for(top)

@@ -15,7 +15,7 @@ import itertools
 import os
 import stat as stat_module
 import sys
-from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple
 
 from .cache import Cache, content_hash
 from .model import FileReport, FileResult, Notice
@@ -174,10 +174,11 @@ def _process_one(job: Job):
         # a project the walk found after the fork: the parent caches it, so does this worker
         cache = caches[id(project)] = project.open_cache()  # type: ignore[index]
     entry, report = process(project, unit, _state["task"], cache, key)  # type: ignore[index]
+    stored = (key,) + entry if entry is not None else None
     if report == _clean(unit.path, report.result.file_type):
         # (most files: their type is all a pool sends back; a report is 5x the bytes to pickle)
-        return index, (key,) + entry if entry is not None else None, report.result.file_type
-    return index, (key,) + entry if entry is not None else None, report
+        return index, stored, report.result.file_type
+    return index, stored, report
 
 
 def _clean(path: str, file_type: str) -> FileReport:

@@ -616,11 +616,7 @@ def _outside_parts(function: ast.AST) -> List[ast.AST]:
 
 def _children_of(node: ast.AST) -> List[ast.AST]:
     out: List[ast.AST] = []
-    cls = node.__class__
-    names = _ALL_FIELDS.get(cls)
-    if names is None:
-        names = _ALL_FIELDS[cls] = tuple(n for n in cls._fields if n not in ("ctx", "op", "ops", "type_comment"))
-    for name in names:
+    for name in _fields_of(node.__class__):
         value = getattr(node, name, None)
         if value.__class__ is list:
             out.extend(child for child in value if isinstance(child, ast.AST))
@@ -637,10 +633,7 @@ def _nodes(roots: Sequence[ast.AST]) -> List[ast.AST]:
     while stack:
         node = stack.pop()
         out.append(node)
-        cls = node.__class__
-        names = fields.get(cls)
-        if names is None:
-            names = fields[cls] = tuple(n for n in cls._fields if n not in ("ctx", "op", "ops", "type_comment"))
+        names = fields.get(node.__class__) or _fields_of(node.__class__)
         for name in names:
             value = getattr(node, name, None)
             if value.__class__ is list:
@@ -651,6 +644,14 @@ def _nodes(roots: Sequence[ast.AST]) -> List[ast.AST]:
 
 
 _ALL_FIELDS: dict = {}
+
+
+def _fields_of(cls: type) -> tuple:
+    """A node class's fields that can hold nodes (its operators and contexts cannot)."""
+    names = _ALL_FIELDS.get(cls)
+    if names is None:
+        names = _ALL_FIELDS[cls] = tuple(n for n in cls._fields if n not in ("ctx", "op", "ops", "type_comment"))
+    return names
 
 
 def _names(roots: Sequence[ast.AST]) -> Set[str]:
