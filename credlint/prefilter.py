@@ -32,6 +32,10 @@ class Clause(NamedTuple):
     key_run: int = 0  # a standalone run of exactly this many key-alphabet characters (key-run: 40)
 
     @property
+    def regexes(self) -> Tuple[Pattern[bytes], ...]:
+        return self.also if self.regex is None else (self.regex,) + self.also
+
+    @property
     def probes(self) -> Tuple[object, ...]:
         """How to look for the `any` tokens: tokens that share a prefix become
         one regex, which `re` scans for its literal prefix as fast as one `in`
@@ -115,10 +119,10 @@ class _FileView:
             hit = self._seen[key] = probe.search(self.lowered() if ignore_case else self.data) is not None
         return hit
 
-    def has_run(self, length: int) -> bool:
+    def key_runs(self, length: int) -> Tuple[int, ...]:
         found = self._runs.get(length)
         if found is None:
-            found = self._runs[length] = has_key_run(self.data, length)
+            found = self._runs[length] = key_runs(self.data, length)
         return found
 
     def satisfies(self, clause: Clause) -> bool:
@@ -131,13 +135,21 @@ class _FileView:
         # `all` first: it usually names a rare module (boto3), cheaper to rule out
         if clause.all and not all(self.has(t, clause.ignore_case) for t in clause.all):
             return False
+        # a key run before the `any` tokens: one pass, where eight names to look
+        # for are eight (and the run is known already once a clause asked)
+        runs = self.key_runs(clause.key_run) if clause.key_run else ()
+        if clause.key_run and not runs:
+            return False
         if clause.any and not any(self.found(p, clause.ignore_case) for p in clause.probes):
             return False
-        if clause.key_run and not self.has_run(clause.key_run):
-            return False
-        if clause.regex is not None and clause.regex.search(self.data) is None:
-            return False
-        return all(r.search(self.data) is not None for r in clause.also)
+        data = self.data
+        if runs and runs[-1] != MANY_RUNS:
+            # the regexes describe the run and its quotes: tried around each run, not over the
+            # file (in an SDK's .d.ts, `[:= \t]...` tried at every blank was most of its cost)
+            end = clause.key_run + RUN_MARGIN
+            return all(any(r.search(data, max(at - RUN_MARGIN, 0), at + end) is not None for at in runs)
+                       for r in clause.regexes)
+        return all(r.search(data) is not None for r in clause.regexes)
 
 
 # A key's alphabet as one byte ("a"), everything else as another (" "): after
@@ -146,13 +158,20 @@ KEY_ALPHABET = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 KEY_RUNS = bytes(0x61 if byte in KEY_ALPHABET else 0x20 for byte in range(256))
 
 
-def has_key_run(data: bytes, length: int) -> bool:
-    """Does a run of exactly `length` key-alphabet bytes stand alone in data,
+RUN_MARGIN = 8  # how far before and after a run a key-run clause's regexes may reach
+MAX_RUNS = 16
+MANY_RUNS = -1  # ends key_runs()'s answer when there were more runs than it keeps
+
+
+def key_runs(data: bytes, length: int) -> Tuple[int, ...]:
+    """Where runs of exactly `length` key-alphabet bytes stand alone in data,
     with a capital and a small letter, and not made of capitalised words
-    (`ListBucketInventoryConfigurationsRequest`)? What the key policy would
-    turn away at once does not count: an SDK's typings are full of those."""
+    (`ListBucketInventoryConfigurationsRequest`): what the key policy would
+    turn away at once does not count, an SDK's typings are full of those.
+    At most MAX_RUNS positions, then MANY_RUNS."""
     runs = data.translate(KEY_RUNS)
     needle = b"a" * length
+    found: List[int] = []
     at = runs.find(needle)
     while at >= 0:
         stop = runs.find(b" ", at)
@@ -160,9 +179,16 @@ def has_key_run(data: bytes, length: int) -> bool:
         if stop - at == length and (at == 0 or runs[at - 1] != 0x61):
             run = data[at:stop]
             if run.lower() != run and run.upper() != run and not _WORDS.fullmatch(run):
-                return True
+                if len(found) == MAX_RUNS:
+                    found.append(MANY_RUNS)
+                    break
+                found.append(at)
         at = runs.find(needle, stop)
-    return False
+    return tuple(found)
+
+
+def has_key_run(data: bytes, length: int) -> bool:
+    return bool(key_runs(data, length))
 
 
 _WORDS = re.compile(rb"(?:[A-Z][a-z]+)+")
@@ -248,7 +274,23 @@ _compiled_cache: Dict[Tuple[Tuple[int, str], ...], _Compiled] = {}
 SUFFIX_MIN = 8
 
 
+_by_plan: Dict[int, Tuple[Sequence[Tuple[Rule, str]], _Compiled]] = {}
+
+
 def _compile(plan: Sequence[Tuple[Rule, str]]) -> _Compiled:
+    # a linter hands the same plan object for every file of a type: known by identity
+    # (the plan is held, so its id is not reused), without a key built per file
+    held = _by_plan.get(id(plan))
+    if held is not None and held[0] is plan:
+        return held[1]
+    found = _compile_plan(plan)
+    if len(_by_plan) > 64:
+        _by_plan.clear()
+    _by_plan[id(plan)] = (plan, found)
+    return found
+
+
+def _compile_plan(plan: Sequence[Tuple[Rule, str]]) -> _Compiled:
     key = tuple((id(rule.triggers), block) for rule, block in plan)
     found = _compiled_cache.get(key)
     if found is None:

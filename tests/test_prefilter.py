@@ -243,6 +243,35 @@ def test_a_key_run_is_forty_key_characters_standing_alone_that_could_be_a_key():
     assert prefilter.has_key_run(b"ListBucketInventoryConfigurationsRequest " + key, 40)
 
 
+def _key_run_clause() -> Clause:
+    return Clause(any=(b"secret",), regex=re.compile(rb"[:=][ ]?['\"][A-Za-z0-9/+]{40}['\"]"), key_run=40)
+
+
+def test_a_key_run_clause_holds_where_its_regex_matches_at_a_run():
+    """The regexes of a key-run clause describe the run and its quotes: a
+    quote-and-forty run elsewhere in the file that is no key (a hex digest)
+    does not make the clause hold with a key run somewhere else."""
+    key = b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"
+    digest = b"40a89917e3175433e361b710a9d43528d7f1890a"
+    clause = _key_run_clause()
+    view = prefilter._FileView(b'secret = "' + key + b'"\n')
+    assert view.satisfies(clause)
+    apart = b'secret: "' + digest + b'"\n# see ' + key + b"\n"
+    assert prefilter.has_key_run(apart, 40)  # both conditions hold, each somewhere else
+    assert not prefilter._FileView(apart).satisfies(clause)
+
+
+def test_a_key_run_clause_with_many_runs_looks_at_the_whole_file():
+    """Past MAX_RUNS runs, the regexes are searched over the file: a run
+    beyond the kept positions is not missed."""
+    runs = b" ".join(b"Ab" + b"%038d" % i for i in range(prefilter.MAX_RUNS + 3))
+    key = b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"
+    found = prefilter.key_runs(runs, 40)
+    assert len(found) == prefilter.MAX_RUNS + 1 and found[-1] == prefilter.MANY_RUNS
+    assert prefilter._FileView(runs + b'\nsecret = "' + key + b'"\n').satisfies(_key_run_clause())
+    assert not prefilter._FileView(runs + b"\nsecret = none\n").satisfies(_key_run_clause())
+
+
 @pytest.mark.parametrize("code", [
     b"const AWS = require('aws-sdk');\nconst creds = new AWS['Credentials'](KEY_ID, SECRET);\n",
     b'const AWS = require("aws-sdk");\nconst creds = new AWS["Credentials"](KEY_ID, SECRET);\n',
