@@ -71,8 +71,10 @@ class ExcludeSpec:
 
             self.spec = GitIgnoreSpec.from_lines(paths)
 
-    def excluded(self, absolute: str, is_dir: bool) -> bool:
-        name = os.path.basename(absolute)
+    def excluded(self, absolute: str, is_dir: bool, name: Optional[str] = None) -> bool:
+        """`name`: the path's last component, when the caller has it (a walk)."""
+        if name is None:
+            name = os.path.basename(absolute)
         if name in self.names or (is_dir and name in self.dir_names):
             return True
         if self.name_regex is not None and self.name_regex.match(name):
@@ -149,6 +151,7 @@ class Discovery:
                 self.refused.append((display or directory, exc.strerror or type(exc).__name__))
                 continue
             subdirs = []
+            prefix = os.path.join(display, "") if display else ""
             for entry in entries:
                 name = entry.name
                 try:
@@ -159,17 +162,19 @@ class Discovery:
                                          exc.strerror or type(exc).__name__))
                     continue
                 if is_dir:
-                    if exclude.excluded(entry.path, True) or _is_virtualenv(entry.path) or _is_cache(entry.path):
+                    if exclude.excluded(entry.path, True, name) or _is_virtualenv(entry.path) or _is_cache(entry.path):
                         continue
                     if specs and _ignored(specs, entry.path, True):
                         continue
-                    subdirs.append((entry.path, os.path.join(display, name) if display else name, specs))
+                    subdirs.append((entry.path, prefix + name, specs))
                 elif is_file:
-                    if os.path.splitext(name)[1].lower() in BINARY_SUFFIXES or exclude.excluded(entry.path, False):
+                    dot = name.rfind(".")
+                    if dot > 0 and name[dot:].lower() in BINARY_SUFFIXES and (name[0] != "." or name[:dot].lstrip(".")) \
+                            or exclude.excluded(entry.path, False, name):
                         continue
                     if specs and _ignored(specs, entry.path, False):
                         continue
-                    yield Candidate(os.path.join(display, name) if display else name, entry.path, False)
+                    yield Candidate(prefix + name, entry.path, False)
             stack.extend(reversed(subdirs))
 
     def _gitignore(self, directory: str):

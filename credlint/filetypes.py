@@ -87,15 +87,22 @@ _AWS_SETTING = re.compile(rb"(?m)^[ \t]*(?:aws_access_key_id|aws_secret_access_k
 _ENV_HEAD = re.compile(rb"(?m)^[ \t]*(?:export[ \t]+)?AWS_[A-Z_]+=")
 
 
+def _name_of(path: str) -> str:
+    """os.path.basename, without its cost on every file of a walk."""
+    return path[path.rfind("/") + 1:] if _SEPARATORS == "/" else os.path.basename(path)
+
+
+_SEPARATORS = os.sep + (os.altsep or "")
+
+
 def detect(path: str, head: bytes) -> str:
-    name = os.path.basename(path)
+    name = _name_of(path)
     lower = name.lower()
     if lower.endswith(PYTHON_SUFFIXES):
         return "python"
     if "." not in name and _PYTHON_SHEBANG.match(head):
         return "python"
-    parent = os.path.basename(os.path.dirname(path)).lower()
-    if parent == ".aws" and lower in ("credentials", "config"):
+    if lower in ("credentials", "config") and _name_of(os.path.dirname(path)).lower() == ".aws":
         return "ini"
     if lower in NAMES:
         return NAMES[lower]
@@ -103,7 +110,8 @@ def detect(path: str, head: bytes) -> str:
         return "dotenv"
     if lower.endswith(_DECLARATIONS):
         return "any"
-    suffix = os.path.splitext(lower)[1]
+    dot = lower.rfind(".")  # os.path.splitext's suffix: none when only dots come before it
+    suffix = lower[dot:] if dot > 0 and (lower[0] != "." or lower[:dot].lstrip(".")) else ""
     if suffix in SUFFIXES:
         return SUFFIXES[suffix]
     if _INI_HEAD.match(head) and _AWS_SETTING.search(head):

@@ -37,7 +37,9 @@ class Task(NamedTuple):
 
 
 _state: Dict[str, object] = {}  # what workers need: the workspace, the caches, the task
-Job = Tuple[int, Unit, str]  # (the unit's index in the run, the unit, its cache key)
+# (the unit's index in the run, the unit's fields, its cache key): a plain tuple
+# pickles 5x faster than the NamedTuple, and the pool pickles one per file
+Job = Tuple[int, tuple, str]
 
 
 def cpu_count() -> int:
@@ -80,7 +82,7 @@ def run(workspace, units: Iterable[Unit], task: Task, use_cache: bool = True, jo
                     reports[index] = FileReport(_relocate(hit[1], unit.path))
                     hits.append(index)
                     continue
-            yield index, unit, key
+            yield index, tuple(unit), key
 
     def report_hits() -> None:
         while hits:
@@ -94,7 +96,7 @@ def run(workspace, units: Iterable[Unit], task: Task, use_cache: bool = True, jo
     workers = min(jobs or cpu_count(), MAX_WORKERS) if len(first) >= PARALLEL_MIN_FILES else 1
     if workers > 1:
         for project in {id(p): p for p in owners}.values():
-            project.warm({u.absolute for _, u, _ in first})  # once here, not once in each worker
+            project.warm({Unit(*u).absolute for _, u, _ in first})  # once here, not once in each worker
     _state.update(workspace=workspace, caches=caches, task=task)
     try:
         report_hits()
@@ -166,7 +168,8 @@ def _run(todo: Iterable[Job], workers: int):
 def _process_one(job: Job):
     """In a worker: the unit travels with the job (the walk may have found it
     after the fork), its project is the worker's own copy of the workspace's."""
-    index, unit, key = job
+    index, fields, key = job
+    unit = Unit(*fields)
     project = _state["workspace"].project_of_file(unit.absolute)  # type: ignore[attr-defined]
     caches = _state["caches"]
     cache = caches.get(id(project))  # type: ignore[attr-defined]

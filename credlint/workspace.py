@@ -25,6 +25,9 @@ class Unit(NamedTuple):
     cache_key: str = ""  # the results cache's key when not its path (a git blob's)
 
 
+_SEPARATORS = os.sep + (os.altsep or "")
+
+
 class Workspace:
     """`ruleset` replaces the rules of every configuration (a rule file under
     test); `incremental` keeps parsed trees between lints of the same buffer
@@ -90,10 +93,11 @@ class Workspace:
     def project_of_file(self, absolute: str) -> Project:
         """project_for a file's absolute path, asked once per file of a run:
         a dict lookup by its directory, no stat."""
-        directory = os.path.dirname(absolute)
+        # (a key only: "" for a file at the root; the lookup below gets the real directory)
+        directory = absolute[:absolute.rfind("/")] if _SEPARATORS == "/" else os.path.dirname(absolute)
         project = self._project_of_dir.get(directory)
         if project is None:
-            project = self._project_of_dir[directory] = self.project_for(directory)
+            project = self._project_of_dir[directory] = self.project_for(os.path.dirname(absolute))
         return project
 
     def session(self):
