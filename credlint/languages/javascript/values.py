@@ -3,7 +3,7 @@ credential value comes from (its kind), on top of model.py's bindings. The
 value kinds are the rules' vocabulary, shared with Python."""
 from __future__ import annotations
 
-from typing import Callable, List, NamedTuple, Optional, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from ...keypolicy import KeyPolicy
 from .model import DESTRUCTURE, FUNCTION, IMPORT, PARAM, VALUE, Binding, ModuleModel, Scope
@@ -42,6 +42,9 @@ class Resolver:
         self.sdk = sdk
         self.policy = policy
         self.loader = loader
+        # binding -> (binding, its qualified name, the depth it was asked at): a file of
+        # the SDK calls `AWS.util...` a thousand times, each resolved from `AWS` again
+        self._qualified: Dict[int, Tuple[Binding, Optional[str], int]] = {}
 
     # -- qualified names ---------------------------------------------------------------------
 
@@ -99,6 +102,16 @@ class Resolver:
     def _qualify_binding(self, binding: Optional[Binding], model: ModuleModel, depth: int) -> Optional[str]:
         if binding is None:
             return None
+        # A name is the same at any depth unless MAX_DEPTH cut it, and a cut gives
+        # None: a name found holds for any depth, a None for the depths below its own.
+        known = self._qualified.get(id(binding))
+        if known is not None and known[0] is binding and (known[1] is not None or depth >= known[2]):
+            return known[1]
+        found = self._qualify_binding_now(binding, model, depth)
+        self._qualified[id(binding)] = (binding, found, depth)
+        return found
+
+    def _qualify_binding_now(self, binding: Binding, model: ModuleModel, depth: int) -> Optional[str]:
         if binding.kind == IMPORT:
             # The default export of the SDK's modules (aws-sdk, aws-sdk/clients/s3)
             # is the module itself, and so is `import * as`.
