@@ -12,7 +12,7 @@ import re
 
 from typing import TYPE_CHECKING, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-from . import filetypes, languages
+from . import filetypes, languages, prefilter
 from .model import FileResult, Finding, Notice, Rule, Span
 from .paths import display
 from .prefilter import rules_that_may_match
@@ -65,7 +65,7 @@ class Linter:
         the workers share it instead of each building its own."""
         for file_type in file_types:
             plan = self.plan(file_type)
-            rules_that_may_match(b"", plan)  # compiles the plan's gate
+            prefilter.warm(plan)
             for rule, block in plan:
                 self.ruleset.compiled(rule, block)
             if languages.known(file_type):

@@ -18,7 +18,7 @@ triggers are a list of clauses, any of which lets the file through:
 regex alternation of the same tokens (measured: 0.3 s vs 0.45 s on 49 MB).
 """
 import re
-from typing import Dict, Iterable, List, NamedTuple, Optional, Pattern, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Pattern, Sequence, Tuple
 
 from .model import Rule
 
@@ -212,10 +212,15 @@ def _probes(tokens: Tuple[bytes, ...]) -> Tuple[object, ...]:
     return probes
 
 
+_PATTERN_TOKENS: Dict[Pattern[bytes], Tuple[bytes, ...]] = {}  # a probe regex -> the tokens it looks for
+
+
 def _regex(tokens: List[bytes]) -> Pattern[bytes]:
     prefix = _common_prefix(tuple(tokens))
     rests = b"|".join(re.escape(t[len(prefix):]) for t in sorted(tokens, key=len, reverse=True))
-    return re.compile(re.escape(prefix) + b"(?:" + rests + b")")
+    pattern = re.compile(re.escape(prefix) + b"(?:" + rests + b")")
+    _PATTERN_TOKENS[pattern] = tuple(tokens)
+    return pattern
 
 
 def _common_prefix(tokens: Tuple[bytes, ...]) -> bytes:
@@ -252,6 +257,96 @@ class Gate(NamedTuple):
                 return True
         return False
 
+    def probes(self) -> List[Tuple[object, bool]]:
+        return [(p, False) for p in self.plain + self.plain_patterns] + \
+               [(p, True) for p in self.folded + self.folded_patterns]
+
+
+class _Scanner:
+    """Every token a plan's clauses and gate look for, found in one pass of
+    RE2's automaton (RE2::Set), instead of a scan of the file per token: a
+    plan has ten to forty, and each scan reads the file at memory speed
+    (the AWS-heavy tree, 46 MB: the gate's scans 206 ms, the set 70 ms, and
+    what it finds answers the clauses too). A file without a gate token is
+    turned away; one with tokens has the view told which are there."""
+
+    def __init__(self, matcher, entries: List[Tuple[bytes, bool]], gate: Optional[FrozenSet[int]],
+                 patterns: List[Tuple[str, bool, Tuple[int, ...]]]) -> None:
+        self.matcher = matcher
+        self.entries = entries  # (token, ignore_case) by index in the set
+        self.gate = gate  # indices of which one must be found; None: every file goes on
+        self.patterns = patterns  # (a probe regex's pattern, ignore_case, indices of its tokens)
+
+    def admits(self, view: "_FileView") -> bool:
+        matched = self.matcher.Match(view.data)  # None when nothing is there
+        if matched is None and self.gate is not None:
+            return False
+        found = frozenset(matched or ())
+        if self.gate is not None and self.gate.isdisjoint(found):
+            return False
+        seen = view._seen
+        for index, key in enumerate(self.entries):
+            seen[key] = index in found
+        for pattern, ignore_case, indices in self.patterns:
+            seen[(pattern, ignore_case)] = not found.isdisjoint(indices)
+        return True
+
+
+def _scanner(plan: Sequence[Tuple[Rule, str]], gate: Optional[Gate]):
+    """The plan's _Scanner, or None without RE2 (the scans then do it all)."""
+    try:
+        import re2
+    except ImportError:  # pragma: no cover - platforms without a google-re2 wheel
+        return None
+    index: Dict[Tuple[bytes, bool], int] = {}
+
+    def entry(token: bytes, ignore_case: bool) -> int:
+        return index.setdefault((token, ignore_case), len(index))
+
+    probes: List[Tuple[object, bool]] = []
+    for rule, block in plan:
+        for clause in rule.triggers.get(block, ()):
+            for token in clause.all + clause.any:
+                entry(token, clause.ignore_case)
+            probes.extend((p, clause.ignore_case) for p in clause.probes if p.__class__ is not bytes)
+    gate_ids: Optional[set] = None
+    if gate is not None:
+        gate_ids = set()
+        for probe, ignore_case in gate.probes():
+            if probe.__class__ is bytes:
+                gate_ids.add(entry(probe, ignore_case))
+            else:
+                probes.append((probe, ignore_case))
+                gate_ids.update(entry(t, ignore_case) for t in _PATTERN_TOKENS[probe])
+    patterns = [(p.pattern, ci, tuple(entry(t, ci) for t in _PATTERN_TOKENS[p])) for p, ci in set(probes)]
+    if not index:
+        return None
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1  # the bytes as they are
+    options.log_errors = False
+    matcher = re2.Set.SearchSet(options)
+    entries = sorted(index, key=index.get)
+    try:
+        for token, ignore_case in entries:
+            matcher.Add(_folded(token) if ignore_case else re.escape(token))
+        matcher.Compile()
+    except re2.error:  # pragma: no cover - escaped literals
+        return None
+    return _Scanner(matcher, entries, frozenset(gate_ids) if gate_ids is not None else None, patterns)
+
+
+def _folded(token: bytes) -> bytes:
+    """A pattern for `token in data.lower()`: ASCII letters in either case,
+    every other byte as it is (RE2's (?i) would also fold Latin-1 letters)."""
+    out = []
+    for byte in token:
+        char = bytes((byte,))
+        out.append(b"[" + char.upper() + char + b"]" if 0x61 <= byte <= 0x7A else re.escape(char))
+    return b"".join(out)
+
+
+UNION_AFTER = 32  # files gated in one process before the one-pass scanner is built (RE2: 5 ms to load)
+
 
 def _holds_one(data: bytes, tokens: Tuple[bytes, ...], patterns: Tuple[Pattern[bytes], ...]) -> int:
     """The index of the first probe (tokens, then patterns) found, or -1."""
@@ -264,10 +359,21 @@ def _holds_one(data: bytes, tokens: Tuple[bytes, ...], patterns: Tuple[Pattern[b
     return -1
 
 
-class _Compiled(NamedTuple):
-    impliers: Dict
-    gate: Optional[Gate]
-    triggers: Tuple[object, ...]  # held so that the ids in the cache key stay theirs
+class _Compiled:
+    __slots__ = ("impliers", "gate", "triggers", "plan", "scanner", "gated")
+
+    def __init__(self, impliers: Dict, gate: Optional[Gate], plan: Sequence[Tuple[Rule, str]]) -> None:
+        self.impliers = impliers
+        self.gate = gate
+        self.triggers = tuple(rule.triggers for rule, _ in plan)  # held so that the ids in the cache key stay theirs
+        self.plan = list(plan)
+        self.scanner = None  # None: not built yet; False: none (no RE2)
+        self.gated = 0
+
+    def prepare(self):
+        if self.scanner is None:
+            self.scanner = _scanner(self.plan, self.gate) or False
+        return self.scanner
 
 
 _compiled_cache: Dict[Tuple[Tuple[int, str], ...], _Compiled] = {}
@@ -298,8 +404,7 @@ def _compile_plan(plan: Sequence[Tuple[Rule, str]]) -> _Compiled:
             _compiled_cache.clear()
         impliers = _impliers(plan)
         gate = _gate(plan, impliers)
-        found = _compiled_cache[key] = _Compiled(_with_gate_tokens(plan, impliers, gate), gate,
-                                                 tuple(rule.triggers for rule, _ in plan))
+        found = _compiled_cache[key] = _Compiled(_with_gate_tokens(plan, impliers, gate), gate, plan)
     return found
 
 
@@ -403,12 +508,26 @@ def _shared_suffixes(tokens: Tuple[bytes, ...]) -> List[bytes]:
     return out
 
 
+def warm(plan: Sequence[Tuple[Rule, str]]) -> None:
+    """Compile the plan's gate and one-pass scanner now: a run about to lint
+    many files, before its pool forks (built once, shared by the workers)."""
+    _compile(plan).prepare()
+
+
 def rules_that_may_match(data: bytes, plan: Sequence[Tuple[Rule, str]]) -> List[Tuple[Rule, str]]:
     """The (rule, block) pairs whose triggers the file satisfies; a block
     without triggers always runs."""
     compiled = _compile(plan)
     view = _FileView(data, compiled.impliers)
-    if compiled.gate is not None and not compiled.gate.admits(view):
+    scanner = compiled.scanner
+    if scanner is None:
+        compiled.gated += 1
+        if compiled.gated >= UNION_AFTER:  # a run of a few files need not load RE2
+            scanner = compiled.prepare()
+    if scanner:
+        if not scanner.admits(view):
+            return []
+    elif compiled.gate is not None and not compiled.gate.admits(view):
         return []
     out = []
     for rule, block in plan:

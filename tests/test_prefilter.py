@@ -53,6 +53,42 @@ def test_gate_admits_whatever_the_triggers_admit(file_type):
         assert rules_that_may_match(data, plan) == _without_gate(data, plan), data[:200]
 
 
+@pytest.mark.parametrize("file_type", FILE_TYPES)
+def test_the_one_pass_scanner_answers_as_the_scans_do(file_type):
+    """Past UNION_AFTER files the tokens are found in one RE2 pass; it must
+    let through exactly what the scans let through, for every rule, on every
+    token in every case a clause accepts (`CrEdEnTiAl`), and on bytes RE2's
+    own case folding would take for letters (Latin-1 capitals)."""
+    pytest.importorskip("re2")
+    plan = LINTER.plan(file_type)
+    compiled = prefilter._compile(plan)
+    before = compiled.scanner
+    scanner = prefilter._scanner(plan, compiled.gate)
+    assert scanner
+    samples = list(_samples(plan)) + [b"x = 'CrEdEnTiAl'\n", b"SeCrEt\n", b"s\xc9cret \xe9 CREDENTIA\xcc\n"]
+    try:
+        for data in samples:
+            compiled.scanner = scanner
+            one_pass = rules_that_may_match(data, plan)
+            compiled.scanner = False
+            assert one_pass == rules_that_may_match(data, plan), data[:200]
+    finally:
+        compiled.scanner = before
+
+
+def test_a_short_run_does_not_load_re2():
+    """A run of a few files (a pre-commit hook) is cheaper with the scans:
+    the one-pass scanner is built only past UNION_AFTER files of a plan."""
+    plan = list(LINTER.plan("python"))
+    compiled = prefilter._compile(plan)
+    compiled.scanner, compiled.gated = None, 0
+    for _ in range(prefilter.UNION_AFTER - 1):
+        rules_that_may_match(b"import os\n", plan)
+    assert compiled.scanner is None
+    rules_that_may_match(b"import os\n", plan)
+    assert compiled.scanner is not None
+
+
 def test_every_invalid_example_passes_the_whole_plan_of_its_file_type():
     for rule in RULESET.rules:
         for example in rule.examples_invalid:
