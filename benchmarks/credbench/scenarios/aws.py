@@ -105,8 +105,13 @@ def targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
         for label, _ in FORMATS:
             mine = r[label]["median"]
             vs = r[label]["vs_ruff"]
-            out.add(name, f"{label} <= {TARGET_VS_RUFF:g}x ruff", f"{fmt_seconds(mine)} vs {fmt_seconds(ruff)}: "
-                    f"{fmt_ratio(vs)}", None if vs is None else vs <= TARGET_VS_RUFF)
+            measured = f"{fmt_seconds(mine)} vs {fmt_seconds(ruff)}: {fmt_ratio(vs)}"
+            if key == "py":
+                out.add(name, f"{label} <= {TARGET_VS_RUFF:g}x ruff", measured,
+                        None if vs is None else vs <= TARGET_VS_RUFF)
+            else:  # issue 16: the floor is the .py tree's; the whole tree is reported beside it
+                out.add(name, f"{label} next to ruff (reported)",
+                        measured + " (ruff reads the `.py` files only; credlint every file, JSON models and all)", None)
         for label, _ in FORMATS[1:]:
             vs = r[label]["vs_text"]
             out.add(name, f"{label} <= {TARGET_FORMAT_VS_TEXT:.2f}x text",
