@@ -319,11 +319,14 @@ def _scanner(plan: Sequence[Tuple[Rule, str]], gate: Optional[Gate]):
                 probes.append((probe, ignore_case))
                 gate_ids.update(entry(t, ignore_case) for t in _PATTERN_TOKENS[probe])
     patterns = [(p.pattern, ci, tuple(entry(t, ci) for t in _PATTERN_TOKENS[p])) for p, ci in set(probes)]
-    if not index:
+    if not index or len(index) > MAX_SET_TOKENS or sum(len(t) for t, _ in index) > MAX_SET_BYTES:
+        # (RE2::Set answers "nothing found" when its automaton runs out of memory, which
+        # would turn files away unread: a set this size stays far below RE2's budget)
         return None
     options = re2.Options()
     options.encoding = re2.Options.Encoding.LATIN1  # the bytes as they are
     options.log_errors = False
+    options.max_mem = 64 << 20  # a budget, not an allocation: the automaton of a few hundred states needs far less
     matcher = re2.Set.SearchSet(options)
     entries = sorted(index, key=index.get)
     try:
@@ -345,6 +348,8 @@ def _folded(token: bytes) -> bytes:
     return b"".join(out)
 
 
+MAX_SET_TOKENS = 400  # the built-in plans have 18 to 40
+MAX_SET_BYTES = 8000
 UNION_AFTER = 32  # files gated in one process before the one-pass scanner is built (RE2: 5 ms to load)
 
 

@@ -320,3 +320,26 @@ def test_js_sdk_triggers_take_a_subscripted_class_and_any_usual_spacing(code):
     and a line break after `from` name a module."""
     assert {"CL401", "CL402"} <= _js_rules(code), code
 
+
+
+def test_the_scanner_finds_a_token_at_the_end_of_a_large_file_with_a_large_set():
+    """RE2::Set reports nothing found when its automaton runs out of memory:
+    a set as large as the scanner accepts, over 16 MB of bytes of every value,
+    still finds the token planted at the end (and a larger set is not built:
+    the scans take over)."""
+    pytest.importorskip("re2")
+    import random
+
+    rng = random.Random(7)
+    alphabet = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+    width = prefilter.MAX_SET_BYTES // prefilter.MAX_SET_TOKENS
+    tokens = tuple(bytes(rng.choice(alphabet) for _ in range(width)) for _ in range(prefilter.MAX_SET_TOKENS))
+    plan = [(_rule("T1", Clause(any=tokens)), "python")]
+    scanner = prefilter._scanner(plan, prefilter._compile(plan).gate)
+    assert scanner
+    data = bytes(rng.getrandbits(8) for _ in range(1 << 16)) * 256  # 16 MB
+    view = prefilter._FileView(data + tokens[-1])
+    assert scanner.admits(view) and view.has(tokens[-1], False)
+    assert not scanner.admits(prefilter._FileView(data[:1 << 20]))
+    bigger = [(_rule("T1", Clause(any=tokens + (b"one-more-token",))), "python")]
+    assert prefilter._scanner(bigger, prefilter._compile(bigger).gate) is None
