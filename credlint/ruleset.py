@@ -275,6 +275,8 @@ def _clause_to_json(clause: Clause) -> dict:
         out["ignore-case"] = True
     if clause.key_run:
         out["key-run"] = clause.key_run
+    if clause.at_run:
+        out["regex-at-run"] = True
     return out
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from conftest import lint_file
 from credlint import filetypes, prefilter
 from credlint.engine import Linter
 from credlint.model import Docs, Rule
@@ -279,12 +280,13 @@ def test_a_key_run_is_forty_key_characters_standing_alone_that_could_be_a_key():
     assert prefilter.has_key_run(b"ListBucketInventoryConfigurationsRequest " + key, 40)
 
 
-def _key_run_clause() -> Clause:
-    return Clause(any=(b"secret",), regex=re.compile(rb"[:=][ ]?['\"][A-Za-z0-9/+]{40}['\"]"), key_run=40)
+def _key_run_clause(at_run: bool = True) -> Clause:
+    return Clause(any=(b"secret",), regex=re.compile(rb"[:=][ ]?['\"][A-Za-z0-9/+]{40}['\"]"), key_run=40,
+                  at_run=at_run)
 
 
-def test_a_key_run_clause_holds_where_its_regex_matches_at_a_run():
-    """The regexes of a key-run clause describe the run and its quotes: a
+def test_a_regex_at_run_clause_holds_where_its_regex_matches_at_a_run():
+    """With regex-at-run, the regexes describe the run and its quotes: a
     quote-and-forty run elsewhere in the file that is no key (a hex digest)
     does not make the clause hold with a key run somewhere else."""
     key = b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"
@@ -295,6 +297,62 @@ def test_a_key_run_clause_holds_where_its_regex_matches_at_a_run():
     apart = b'secret: "' + digest + b'"\n# see ' + key + b"\n"
     assert prefilter.has_key_run(apart, 40)  # both conditions hold, each somewhere else
     assert not prefilter._FileView(apart).satisfies(clause)
+
+
+def test_without_regex_at_run_a_key_run_clause_regex_matches_anywhere(tmp_path):
+    """Found by review: a user rule whose regex names the label (`MINIO_SECRET...=`)
+    and a key run: the regex is not next to the run, and must still count."""
+    key = b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"
+    apart = b'secret: "40a89917e3175433e361b710a9d43528d7f1890a"\n# see ' + key + b"\n"
+    assert prefilter._FileView(apart).satisfies(_key_run_clause(at_run=False))
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "acme.yaml").write_text("""id: ACME101
+name: minio-secret
+severity: error
+message: "MinIO secret key {masked}"
+match:
+  any:
+    key-material:
+      shapes: [secret-access-key]
+      label: '(?i)minio_secret'
+triggers:
+  any:
+    - key-run: 40
+      regex: '(?i)minio_secret[a-z_]*\\s*[:=]'
+docs:
+  summary: A MinIO secret key
+  what: A MinIO secret key in a file.
+  why: It is a credential.
+  use_instead: Read it from the environment.
+  fix_safety: No fix.
+  references: [CWE-798]
+examples:
+  invalid:
+    - code: "export MINIO_SECRET_KEY=q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"
+      filename: deploy.sh
+      lines: [1]
+  valid:
+    - code: "export MINIO_SECRET_KEY=$MINIO_SECRET"
+      filename: deploy.sh
+""")
+    ruleset = load_rules((str(rules),))
+    result = lint_file(tmp_path / "deploy.sh", b"export MINIO_SECRET_KEY=" + key + b"\n", root=tmp_path,
+                       ruleset=ruleset)
+    assert "ACME101" in {f.rule_id for f in result.findings}, result
+
+
+@pytest.mark.parametrize("name, code", [
+    ("config.php", b"<?php\n$storage = ['s3_secret'=>'" + b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr" + b"'];\n"),
+    ("notes.txt", b"s3_secret:\n" + b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr" + b"\n"),
+    ("notes.txt", b"s3_secret =\n  '" + b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr" + b"'\n"),
+])
+def test_a_secret_after_an_arrow_or_on_the_next_line_gets_past_the_prefilter(tmp_path, name, code):
+    """Found by review: `'name'=>'key'` and a value on the line after `name:`
+    are assignments the text analyzer reads; the trigger took them only when
+    a long base64 run elsewhere in the file happened to match its regex."""
+    result = lint_file(tmp_path / name, code)
+    assert "CL202" in {f.rule_id for f in result.findings}, result
 
 
 def test_a_key_run_clause_with_many_runs_looks_at_the_whole_file():
