@@ -42,9 +42,10 @@ class Resolver:
         self.sdk = sdk
         self.policy = policy
         self.loader = loader
-        # binding -> (binding, its qualified name, the depth it was asked at): a file of
-        # the SDK calls `AWS.util...` a thousand times, each resolved from `AWS` again
-        self._qualified: Dict[int, Tuple[Binding, Optional[str], int]] = {}
+        # binding -> [binding, its name, the deepest depth it was found at, the shallowest
+        # depth it came out None at]: a file of the SDK calls `AWS.util...` a thousand
+        # times, each resolved from `AWS` again
+        self._qualified: Dict[int, list] = {}
 
     # -- qualified names ---------------------------------------------------------------------
 
@@ -102,13 +103,22 @@ class Resolver:
     def _qualify_binding(self, binding: Optional[Binding], model: ModuleModel, depth: int) -> Optional[str]:
         if binding is None:
             return None
-        # A name is the same at any depth unless MAX_DEPTH cut it, and a cut gives
-        # None: a name found holds for any depth, a None for the depths below its own.
+        # MAX_DEPTH cuts a resolution into None: a name found at a depth is found at
+        # any shallower one (more room), a None at any deeper one (less). Between
+        # the two, the binding is resolved again: the answer must not depend on
+        # which site of the file asked first.
         known = self._qualified.get(id(binding))
-        if known is not None and known[0] is binding and (known[1] is not None or depth >= known[2]):
+        if known is None or known[0] is not binding:
+            known = self._qualified[id(binding)] = [binding, None, -1, MAX_DEPTH + 1]
+        if depth <= known[2]:
             return known[1]
+        if depth >= known[3]:
+            return None
         found = self._qualify_binding_now(binding, model, depth)
-        self._qualified[id(binding)] = (binding, found, depth)
+        if found is not None:
+            known[1], known[2] = found, depth
+        else:
+            known[3] = depth
         return found
 
     def _qualify_binding_now(self, binding: Binding, model: ModuleModel, depth: int) -> Optional[str]:
