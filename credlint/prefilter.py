@@ -327,17 +327,17 @@ def _scanner(plan: Sequence[Tuple[Rule, str]], gate: Optional[Gate]):
         # (RE2::Set answers "nothing found" when its automaton runs out of memory, which
         # would turn files away unread: a set this size stays far below RE2's budget)
         return None
-    options = re2.Options()
-    options.encoding = re2.Options.Encoding.LATIN1  # the bytes as they are
-    options.log_errors = False
-    options.max_mem = 64 << 20  # a budget, not an allocation: the automaton of a few hundred states needs far less
-    matcher = re2.Set.SearchSet(options)
     entries = sorted(index, key=index.get)
     try:
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1  # the bytes as they are
+        options.log_errors = False
+        options.max_mem = 64 << 20  # a budget, not an allocation: a few hundred states need far less
+        matcher = re2.Set.SearchSet(options)
         for token, ignore_case in entries:
-            matcher.Add(_folded(token) if ignore_case else re.escape(token))
+            matcher.Add(_folded(token) if ignore_case else re.escape(token))  # raises on a bad pattern
         matcher.Compile()
-    except re2.error:  # pragma: no cover - escaped literals
+    except Exception:  # pragma: no cover - an older google-re2 without this API: the scans do it
         return None
     return _Scanner(matcher, entries, frozenset(gate_ids) if gate_ids is not None else None, patterns)
 
