@@ -168,9 +168,10 @@ class Discovery:
                         continue
                     subdirs.append((entry.path, prefix + name, specs))
                 elif is_file:
-                    dot = name.rfind(".")
-                    if dot > 0 and name[dot:].lower() in BINARY_SUFFIXES and (name[0] != "." or name[:dot].lstrip(".")) \
-                            or exclude.excluded(entry.path, False, name):
+                    dot = name.rfind(".")  # splitext's suffix: none when only dots come before it
+                    binary = dot > 0 and name[dot:].lower() in BINARY_SUFFIXES and (
+                        name[0] != "." or name[:dot].lstrip("."))
+                    if binary or exclude.excluded(entry.path, False, name):
                         continue
                     if specs and _ignored(specs, entry.path, False):
                         continue

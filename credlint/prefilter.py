@@ -313,6 +313,9 @@ def _scanner(plan: Sequence[Tuple[Rule, str]], gate: Optional[Gate]):
             for token in clause.all + clause.any:
                 entry(token, clause.ignore_case)
             probes.extend((p, clause.ignore_case) for p in clause.probes if p.__class__ is not bytes)
+    if any(p not in _PATTERN_TOKENS for p, _ in probes) or gate is not None and any(
+            p.__class__ is not bytes and p not in _PATTERN_TOKENS for p, _ in gate.probes()):
+        return None  # a probe regex not made by _regex(): its tokens are unknown, the scans read it
     gate_ids: Optional[set] = None
     if gate is not None:
         gate_ids = set()
