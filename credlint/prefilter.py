@@ -191,10 +191,6 @@ def key_runs(data: bytes, length: int) -> Tuple[int, ...]:
     return tuple(found)
 
 
-def has_key_run(data: bytes, length: int) -> bool:
-    return bool(key_runs(data, length))
-
-
 _WORDS = re.compile(rb"(?:[A-Z][a-z]+)+")
 
 

@@ -268,16 +268,16 @@ def test_text_that_cannot_fold_into_a_key_gets_no_parse(code):
 
 def test_a_key_run_is_forty_key_characters_standing_alone_that_could_be_a_key():
     key = b"q7Xr2vLk9PzT4mWn8Ys1Bc6Df3Gh5Jk0Lm2Np4Qr"
-    assert prefilter.has_key_run(key, 40)  # the whole file
-    assert prefilter.has_key_run(b'secret = "' + key + b'"\n', 40)
-    assert prefilter.has_key_run(b"SECRET=" + key, 40)
-    assert not prefilter.has_key_run(b"x" + key, 40)  # part of a longer run
-    assert not prefilter.has_key_run(key[:39], 40)
+    assert prefilter.key_runs(key, 40)  # the whole file
+    assert prefilter.key_runs(b'secret = "' + key + b'"\n', 40)
+    assert prefilter.key_runs(b"SECRET=" + key, 40)
+    assert not prefilter.key_runs(b"x" + key, 40)  # part of a longer run
+    assert not prefilter.key_runs(key[:39], 40)
     for not_a_key in (b"ListBucketInventoryConfigurationsRequest", b"40a89917e3175433e361b710a9d43528d7f1890a",
                       b"QWERTYUIOPASDFGHJKLZXCVBNM0123456789QWER"):
-        assert not prefilter.has_key_run(b"credentials: " + not_a_key + b";\n", 40), not_a_key
+        assert not prefilter.key_runs(b"credentials: " + not_a_key + b";\n", 40), not_a_key
     # the first run fails, a later one counts
-    assert prefilter.has_key_run(b"ListBucketInventoryConfigurationsRequest " + key, 40)
+    assert prefilter.key_runs(b"ListBucketInventoryConfigurationsRequest " + key, 40)
 
 
 def _key_run_clause(at_run: bool = True) -> Clause:
@@ -295,7 +295,7 @@ def test_a_regex_at_run_clause_holds_where_its_regex_matches_at_a_run():
     view = prefilter._FileView(b'secret = "' + key + b'"\n')
     assert view.satisfies(clause)
     apart = b'secret: "' + digest + b'"\n# see ' + key + b"\n"
-    assert prefilter.has_key_run(apart, 40)  # both conditions hold, each somewhere else
+    assert prefilter.key_runs(apart, 40)  # both conditions hold, each somewhere else
     assert not prefilter._FileView(apart).satisfies(clause)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from ...keypolicy import KeyPolicy
-from .model import DESTRUCTURE, FUNCTION, IMPORT, PARAM, VALUE, Binding, ModuleModel, Scope
+from .model import DESTRUCTURE, FUNCTION, IMPORT, PARAM, VALUE, Binding, ModuleModel
 from .sdk import JsSdk
 from .syntax import property_name, string_value, text, unwrap
 
